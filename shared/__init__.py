@@ -1,0 +1,1 @@
+"""What every service imports: settings, database, models, Celery app, task names, metrics."""

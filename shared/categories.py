@@ -1,0 +1,3 @@
+"""Toxicity categories, named as Detoxify and Perspective name them."""
+
+CATEGORIES = ("toxicity", "severe_toxicity", "obscene", "insult", "threat", "identity_attack")

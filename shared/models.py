@@ -1,0 +1,167 @@
+"""The shared schema: sites, comments and their versions, verdicts, notifications and attempts.
+
+Every piece of work is a row; queues only carry row ids, so nothing lives only in a queue.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.db import Base
+
+# BIGINT ids on PostgreSQL; SQLite only auto-increments a column declared INTEGER.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Timezone-aware on PostgreSQL; SQLite keeps naive UTC text, read back by as_utc().
+Timestamp = DateTime(timezone=True)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """The same instant with tzinfo=UTC, whatever the database handed back."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class CommentStatus:
+    PENDING = "pending"
+    APPROVED = "approved"
+    REVIEW = "review"
+    REJECTED = "rejected"
+
+
+class Decision:
+    APPROVE = "approve"
+    REVIEW = "review"
+    REJECT = "reject"
+
+    STATUS = {APPROVE: CommentStatus.APPROVED, REVIEW: CommentStatus.REVIEW, REJECT: CommentStatus.REJECTED}
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Only a hash of the API key is kept; the key itself is shown once, at creation.
+    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The signing secret must be readable to sign callbacks, so it is stored as issued.
+    signing_secret: Mapped[str] = mapped_column(String(100))
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("site_id", "external_id"),
+        Index("ix_comments_status_queued_at", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
+    article_id: Mapped[str] = mapped_column(String(200))
+    article_url: Mapped[str] = mapped_column(String(2000))
+    article_title: Mapped[str | None] = mapped_column(String(1000))
+    author_id: Mapped[str] = mapped_column(String(200))
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_ip: Mapped[str | None] = mapped_column(String(45))
+    author_user_agent: Mapped[str | None] = mapped_column(String(1000))
+    author_registered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    parent_external_id: Mapped[str | None] = mapped_column(String(200))
+    posted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Last time this comment was put on the queue; the sweeper re-enqueues stale pending ones.
+    queued_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+
+
+class CommentVersion(Base):
+    """Each text a comment has had; an edit adds a version and is moderated again."""
+
+    __tablename__ = "comment_versions"
+    __table_args__ = (UniqueConstraint("comment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Verdict(Base):
+    """The automatic decision on one comment version; the unique key makes redelivery harmless."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("comment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(20))
+    scores: Mapped[dict[str, float]] = mapped_column(JSON)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(200), default="auto")
+    model_name: Mapped[str] = mapped_column(String(100))
+    model_version: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class NotificationStatus:
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+class Notification(Base):
+    """A message owed to someone (today: the site's callback for a verdict), until delivered."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("verdict_id", "kind"),
+        Index("ix_notifications_status_not_before", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
+    target_url: Mapped[str] = mapped_column(String(2000))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Nobody may try before this: a lease while one worker sends, or the time of the next retry.
+    not_before: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class DeliveryAttempt(Base):
+    """One try at delivering a notification: what came back, or what went wrong."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -1,0 +1,70 @@
+"""Typed settings read from MOD_* environment variables, once, lazily."""
+
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.categories import CATEGORIES
+
+
+def _thresholds(value: float) -> dict[str, float]:
+    return dict.fromkeys(CATEGORIES, value)
+
+
+class PolicySettings(BaseModel):
+    """Default per-category thresholds; a site's own policy overrides them."""
+
+    review: dict[str, float] = Field(default_factory=lambda: _thresholds(0.5))
+    reject: dict[str, float] = Field(default_factory=lambda: _thresholds(0.9))
+
+
+class CallbackSettings(BaseModel):
+    """How the site is called back with each decision."""
+
+    timeout_s: float = 5.0
+    max_attempts: int = 8
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 600.0
+
+
+class ToxicitySettings(BaseModel):
+    """Which toxicity backend scores comments."""
+
+    backend: str = "embedded"
+    model_dir: str | None = None  # None: the model committed in moderation/scoring/model
+
+
+class Settings(BaseSettings):
+    """Every setting of every process; env var MOD_<FIELD>, nested with __."""
+
+    model_config = SettingsConfigDict(env_prefix="MOD_", env_nested_delimiter="__", extra="ignore")
+
+    database_url: str = "sqlite:///var/modsys.db"
+    # The embedded default needs no server: kombu keeps the queues in an SQLite file.
+    broker_url: str = "sqla+sqlite:///var/broker.db"
+    # Redis redelivers a task that was never acked after this long; longer than any retry countdown.
+    broker_visibility_timeout_s: int = 3600
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_workers: int = 2
+    public_url: str | None = None  # how the outside world reaches the API; default http://host:port
+    max_body_bytes: int = 64 * 1024
+    max_text_chars: int = 10_000
+    pending_requeue_after_s: int = 120
+    sweep_interval_s: float = 30.0
+    demo_site_key: str | None = None
+    log_level: str = "INFO"
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    callback: CallbackSettings = Field(default_factory=CallbackSettings)
+    toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()
