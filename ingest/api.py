@@ -1,0 +1,60 @@
+"""The v1 comment API: POST a comment (202 at once), GET its status and verdict."""
+
+import json
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from ingest import metrics
+from ingest.auth import authenticated_site
+from ingest.comments import accept_comment, comment_view, find_comment
+from ingest.db import get_session
+from ingest.errors import ApiError
+from ingest.schemas import CommentIn
+from shared import task_names
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api_v1", __name__, url_prefix="/v1")
+
+
+def _json_body() -> object:
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the comment as 'Content-Type: application/json'.")
+    try:
+        return json.loads(request.get_data(cache=False))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
+
+
+def _enqueue_scoring(comment_id: int) -> None:
+    # After the commit: the row exists before any worker can look for it. If the broker is
+    # down the comment stays pending and the sweeper enqueues it later; the site still gets 202.
+    try:
+        current_app.extensions["celery"].send_task(
+            task_names.SCORE_COMMENT, args=[comment_id],
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
+        )
+    except Exception:
+        log.exception("could not enqueue comment %s; the sweeper will retry", comment_id)
+
+
+@bp.post("/comments")
+def post_comment() -> tuple[Response, int, dict[str, str]]:
+    session = get_session()
+    site = authenticated_site(session)
+    context = {"max_text_chars": current_app.config["SETTINGS"].max_text_chars}
+    body = CommentIn.model_validate(_json_body(), context=context)
+    comment, needs_scoring = accept_comment(session, site, body)
+    session.commit()
+    if needs_scoring:
+        metrics.COMMENTS_ACCEPTED.inc()
+        _enqueue_scoring(comment.id)
+    location = url_for("api_v1.get_comment", comment_id=comment.id)
+    return jsonify(id=comment.id, status=comment.status, version=comment.version), 202, {"Location": location}
+
+
+@bp.get("/comments/<int:comment_id>")
+def get_comment(comment_id: int) -> Response:
+    session = get_session()
+    comment = find_comment(session, authenticated_site(session), comment_id)
+    return jsonify(comment_view(session, comment))

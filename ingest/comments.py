@@ -1,0 +1,93 @@
+"""Storing what a site posts: new comments, idempotent retries, and edits as new versions."""
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingest.errors import ApiError
+from ingest.schemas import CommentIn
+from shared.db import insert_ignoring_conflicts
+from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, as_utc, utcnow
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _columns(site: Site, body: CommentIn) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "site_id": site.id, "external_id": body.external_id, "version": 1,
+        "text": body.text, "text_sha256": _sha256(body.text), "status": CommentStatus.PENDING,
+        "article_id": body.article.id, "article_url": str(body.article.url), "article_title": body.article.title,
+        "author_id": body.author.id, "author_name": body.author.name,
+        "author_ip": str(body.author.ip) if body.author.ip else None, "author_user_agent": body.author.user_agent,
+        "author_registered_at": body.author.registered_at, "parent_external_id": body.parent_external_id,
+        "posted_at": body.posted_at, "created_at": now, "updated_at": now, "queued_at": now,
+    }
+
+
+def _refuse_conflicts(existing: Comment, body: CommentIn) -> None:
+    """An external id names one comment: under one article, by one author."""
+    for field, ours, theirs in (("article.id", existing.article_id, body.article.id), ("author.id", existing.author_id, body.author.id)):
+        if ours != theirs:
+            detail = {"field": field, "reason": f"comment {body.external_id!r} already has {field} {ours!r}"}
+            raise ApiError(409, "conflict", "This external_id belongs to another comment.", [detail])
+
+
+def _edit(session: Session, comment: Comment, body: CommentIn) -> None:
+    comment.version += 1
+    comment.text, comment.text_sha256 = body.text, _sha256(body.text)
+    comment.status = CommentStatus.PENDING
+    comment.updated_at = comment.queued_at = utcnow()
+    session.add(CommentVersion(comment_id=comment.id, version=comment.version, text=body.text))
+
+
+def accept_comment(session: Session, site: Site, body: CommentIn) -> tuple[Comment, bool]:
+    """Store the comment; returns it and whether it needs scoring (new, or a new version)."""
+    values = _columns(site, body)
+    new_id = insert_ignoring_conflicts(session, Comment, values)
+    if new_id is not None:
+        session.add(CommentVersion(comment_id=new_id, version=1, text=body.text))
+        return Comment(id=new_id, **values), True
+    # Lock the row: concurrent edits of one comment are applied one after the other.
+    query = select(Comment).where(Comment.site_id == site.id, Comment.external_id == body.external_id)
+    existing = session.scalars(query.with_for_update()).one()
+    _refuse_conflicts(existing, body)
+    if existing.text_sha256 == values["text_sha256"]:
+        return existing, False  # a retry of what we already have
+    _edit(session, existing, body)
+    return existing, True
+
+
+def find_comment(session: Session, site: Site, comment_id: int) -> Comment:
+    """The site's own comment; 404 for unknown ids and for other sites' comments alike."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.site_id != site.id:
+        raise ApiError(404, "not_found", f"No comment {comment_id} for this site.")
+    return comment
+
+
+def _iso(value: Any) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None
+
+
+def _verdict_view(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "decision": verdict.decision, "version": verdict.version, "scores": verdict.scores,
+        "reasons": verdict.reasons, "decided_by": verdict.decided_by,
+        "model": {"name": verdict.model_name, "version": verdict.model_version},
+        "decided_at": _iso(verdict.created_at),
+    }
+
+
+def comment_view(session: Session, comment: Comment) -> dict[str, Any]:
+    """What GET /v1/comments/<id> answers: the status and, once decided, the verdict."""
+    verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id, Verdict.version == comment.version))
+    return {
+        "id": comment.id, "external_id": comment.external_id, "version": comment.version,
+        "status": comment.status, "created_at": _iso(comment.created_at), "updated_at": _iso(comment.updated_at),
+        "verdict": _verdict_view(verdict) if verdict and comment.status != CommentStatus.PENDING else None,
+    }

@@ -1,0 +1,43 @@
+"""Liveness, readiness and Prometheus metrics for the ops team."""
+
+from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy import text
+
+from ingest.db import get_session
+from shared.metrics import render_metrics
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+def _check(probe) -> str:  # type: ignore[no-untyped-def]
+    try:
+        probe()
+    except Exception as exc:  # readiness reports what is wrong instead of failing the request
+        return f"error: {exc}"
+    return "ok"
+
+
+def _broker_reachable() -> None:
+    with current_app.extensions["celery"].connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks = {
+        "database": _check(lambda: get_session().execute(text("SELECT 1"))),
+        "broker": _check(_broker_reachable),
+    }
+    ready = all(value == "ok" for value in checks.values())
+    return jsonify(status="ready" if ready else "not_ready", checks=checks), 200 if ready else 503
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    body = render_metrics(current_app.extensions["celery"])
+    return Response(body, mimetype="text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,57 @@
+"""What the news site may send, validated by pydantic; unknown fields are refused."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, IPvAnyAddress, ValidationInfo, field_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    # Sites often send local-less timestamps; they are read as UTC rather than refused.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class ArticleIn(Strict):
+    id: Id
+    url: Annotated[HttpUrl, Field(max_length=2000)]
+    title: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class AuthorIn(Strict):
+    id: Id
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    ip: IPvAnyAddress | None = None
+    user_agent: Annotated[str, Field(max_length=1000)] | None = None
+    registered_at: datetime | None = None
+
+    _utc = field_validator("registered_at")(_as_utc)
+
+
+class CommentIn(Strict):
+    external_id: Id
+    article: ArticleIn
+    author: AuthorIn
+    text: str
+    parent_external_id: Id | None = None
+    posted_at: datetime | None = None
+
+    _utc = field_validator("posted_at")(_as_utc)
+
+    @field_validator("text")
+    @classmethod
+    def text_fits(cls, text: str, info: ValidationInfo) -> str:
+        """Not blank, and no longer than the configured maximum (passed in the context)."""
+        if not text.strip():
+            raise ValueError("must not be empty")
+        limit = (info.context or {}).get("max_text_chars")
+        if limit and len(text) > limit:
+            raise ValueError(f"must be at most {limit} characters (got {len(text)})")
+        return text

@@ -1,0 +1,92 @@
+"""Infrastructure fixtures: a real PostgreSQL database and a real Redis broker for the whole run.
+
+TEST_DATABASE_URL names a PostgreSQL database the tests may use to create their own
+(`modsys_tests`); TEST_REDIS_URL a Redis server whose database 5 they may flush.
+"""
+
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ingest.app import create_app
+from shared.celery_app import create_celery
+from shared.db import Base, get_sessionmaker
+from shared.migrate import upgrade
+from shared.settings import Settings
+from tests.support.sites import SiteCredentials, make_site
+
+ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+TEST_DB = "modsys_tests"
+
+
+def _recreate_database(name: str) -> str:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """A fresh PostgreSQL database, built by the migrations (not by create_all)."""
+    url = _recreate_database(TEST_DB)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_client() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def settings(database_url: str, redis_client: redis.Redis) -> Settings:
+    return Settings(database_url=database_url, broker_url=REDIS_URL)
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Tests that touch the database start from empty tables and an empty broker. Truncation,
+    # not a rolled-back transaction: worker processes must see the tests' committed rows.
+    yield
+    if "database_url" in request.fixturenames:
+        url = request.getfixturevalue("database_url")
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with get_sessionmaker(url)() as session:
+            session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            session.commit()
+    if "redis_client" in request.fixturenames:
+        request.getfixturevalue("redis_client").flushdb()
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Session]:
+    with get_sessionmaker(settings.database_url)() as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings) -> Flask:
+    return create_app(settings, create_celery(settings))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def site(settings: Settings) -> SiteCredentials:
+    return make_site(settings.database_url, name="luki")
