@@ -36,11 +36,12 @@ def _recreate_database(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
+def database_url() -> Iterator[str]:
     """A fresh PostgreSQL database, built by the migrations (not by create_all)."""
     url = _recreate_database(TEST_DB)
     upgrade(url)
-    return url
+    yield url
+    get_sessionmaker(url).kw["bind"].dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Telling people about decisions: signed callbacks to the site, with retries and dead letters."""
