@@ -1,0 +1,48 @@
+# The few commands a newcomer needs. `make` alone lists them.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+##@ Start here
+
+run: $(INSTALLED) ## Run everything on this machine, embedded (SQLite, no servers): API on :8000 + workers
+	$(BIN)/modctl run
+
+test: $(INSTALLED) ## Run the whole test suite (starts local PostgreSQL and Redis if needed). T=path TESTARGS=...
+	scripts/ensure-services
+	$(BIN)/pytest $(or $(T),tests) $(TESTARGS)
+
+##@ Development
+
+install: $(INSTALLED) ## Create .venv and install the project with its pinned dependencies
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+lint: $(INSTALLED) ## Check the architecture (import-linter) and compose.yaml
+	$(BIN)/lint-imports
+	docker-compose -f compose.yaml config --quiet
+
+train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../shared/data/ru_toxic_dev.csv
+	$(BIN)/modctl train --data $(DATA)
+
+##@ Compose (needs a Docker engine)
+
+up: ## docker compose up: postgres, redis, migrate, ingest, workers, beat
+	docker compose up --build
+
+down: ## Stop the compose stack
+	docker compose down
+
+clean: ## Remove the virtualenv and the embedded database
+	rm -rf $(VENV) var
+
+help: ## This list
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+.PHONY: run test install lint train up down clean help
