@@ -1,0 +1,1 @@
+"""The composition root: one entry point per process, and the modctl command line. Nothing imports it."""

@@ -1,0 +1,32 @@
+"""gunicorn settings for the ingest API, taken from MOD_* settings."""
+
+import os
+import shutil
+import tempfile
+
+from prometheus_client import multiprocess
+
+from shared.settings import get_settings
+
+_settings = get_settings()
+bind = f"{_settings.host}:{_settings.port}"
+workers = _settings.web_workers
+worker_class = "gthread"
+threads = 4
+accesslog = None
+graceful_timeout = 10
+
+# Every worker process writes its metrics here, and /metrics adds them up. A fresh folder per
+# start: files left from an earlier run would be counted again.
+_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modsys-metrics-")
+
+
+def child_exit(_server, worker) -> None:  # type: ignore[no-untyped-def]
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(_server) -> None:  # type: ignore[no-untyped-def]
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -1,0 +1,119 @@
+"""modctl: the operator's command line for everything the service does."""
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from services import processes
+from shared.settings import get_settings
+
+
+@click.group()
+def cli() -> None:
+    """Operate the comment moderation service. Settings come from MOD_* environment variables."""
+
+
+@cli.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (alembic upgrade head)."""
+    from shared.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    click.echo("database is at the latest schema")
+
+
+@cli.group()
+def site() -> None:
+    """Manage the news sites that post comments."""
+
+
+@site.command("create")
+@click.option("--name", required=True, help="A short unique name, e.g. luki.")
+@click.option("--callback-url", help="Where decisions are POSTed (signed), e.g. https://site/hooks/moderation.")
+def site_create(name: str, callback_url: str | None) -> None:
+    """Create a site; prints its API key and signing secret once (only a hash of the key is kept)."""
+    from ingest.sites import create_site
+    from shared.db import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        issued = create_site(session, name=name, callback_url=callback_url)
+        secret = issued.site.signing_secret
+    click.echo(f"site:            {name}\napi key:         {issued.api_key}\nsigning secret:  {secret}")
+    click.echo("Store both now: the API key cannot be shown again.")
+
+
+@cli.command()
+@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with columns text,label (1 = toxic).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the model files (default: the committed model's folder).")
+def train(data: Path, out: Path | None) -> None:
+    """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
+    from moderation.training import DEFAULT_MODEL_DIR, train_toxicity_model
+
+    metrics = train_toxicity_model(data, out or DEFAULT_MODEL_DIR)
+    click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
+
+
+@cli.group()
+def notifications() -> None:
+    """Inspect and replay notifications (site callbacks)."""
+
+
+@notifications.command("replay")
+@click.option("--id", "ids", type=int, multiple=True, help="A dead notification's id (repeatable).")
+@click.option("--all-dead", is_flag=True, help="Replay every dead notification.")
+def notifications_replay(ids: tuple[int, ...], all_dead: bool) -> None:
+    """Send dead notifications again, with a fresh retry budget."""
+    from notify.service import revive_dead
+    from shared import task_names
+    from shared.celery_app import create_celery
+    from shared.db import session_scope
+
+    if not ids and not all_dead:
+        raise click.UsageError("name notifications with --id, or pass --all-dead")
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        revived = revive_dead(session, list(ids) if ids else None)
+    celery = create_celery(settings)
+    for notification_id in revived:
+        celery.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
+    click.echo(f"replaying {len(revived)} notification(s): {', '.join(map(str, revived)) or '-'}")
+
+
+def _exec(command: list[str]) -> None:
+    os.execv(command[0], command)  # the process becomes the server: signals reach it directly
+
+
+@cli.command("serve-api")
+def serve_api() -> None:
+    """Run the ingest API under gunicorn (MOD_HOST, MOD_PORT, MOD_WEB_WORKERS)."""
+    _exec(processes.web_command())
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("queue", type=click.Choice(["moderation", "notify"]))
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(queue: str, celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker for QUEUE; extra arguments go to `celery worker` (e.g. --concurrency 4)."""
+    _exec(processes.worker_command(queue, celery_args))
+
+
+@cli.command()
+@click.option("--schedule-file", default="/tmp/celerybeat-schedule", show_default=True)
+def beat(schedule_file: str) -> None:
+    """Run the scheduler that sends the periodic sweeps (one per deployment)."""
+    _exec(processes.beat_command(schedule_file))
+
+
+@cli.command()
+def run() -> None:
+    """Run everything on this machine with no servers: migrate, demo site, API and workers.
+
+    The database and broker are SQLite files under ./var unless MOD_DATABASE_URL / MOD_BROKER_URL say otherwise.
+    """
+    from services.embedded import run_embedded
+
+    raise SystemExit(run_embedded(get_settings(), Path("var")))

@@ -1,0 +1,9 @@
+"""Entry point of the notify worker: `celery -A services.notify_worker worker -Q notify`."""
+
+from shared.celery_app import create_celery
+from shared.logging import configure_logging
+from shared.settings import get_settings
+
+settings = get_settings()
+configure_logging(settings.log_level)
+celery_app = create_celery(settings, include=["notify.tasks"])

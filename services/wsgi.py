@@ -1,0 +1,8 @@
+"""Entry point of the ingest web process: `gunicorn services.wsgi:app`."""
+
+from ingest.app import create_app
+from shared.logging import configure_logging
+from shared.settings import get_settings
+
+configure_logging(get_settings().log_level)
+app = create_app()
