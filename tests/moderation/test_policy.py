@@ -1,0 +1,44 @@
+"""Thresholds turn scores into approve / review / reject, and say which rule decided."""
+
+from moderation.policy import Policy, decide, site_policy
+from moderation.scoring import CATEGORIES, Match, ToxicityResult
+from shared.settings import PolicySettings
+
+
+def result(**scores: float) -> ToxicityResult:
+    return ToxicityResult(scores={c: scores.get(c, 0.0) for c in CATEGORIES}, languages=("ru",))
+
+
+POLICY = site_policy(PolicySettings(), {})
+
+
+def test_low_scores_are_approved_with_no_threshold_reasons():
+    assert decide(result(toxicity=0.1), POLICY) == ("approve", [])
+
+
+def test_between_review_and_reject_goes_to_review():
+    decision, reasons = decide(result(toxicity=0.7), POLICY)
+    assert decision == "review"
+    assert reasons == [{"code": "category_threshold", "category": "toxicity", "decision": "review",
+                        "score": 0.7, "threshold": 0.5, "message": "toxicity 0.70 ≥ review threshold 0.50"}]
+
+
+def test_any_category_over_its_reject_threshold_rejects():
+    decision, reasons = decide(result(toxicity=0.6, threat=0.95), POLICY)
+    assert decision == "reject"
+    assert {(r["category"], r["decision"]) for r in reasons} == {("toxicity", "review"), ("threat", "reject")}
+
+
+def test_a_site_policy_overrides_only_the_thresholds_it_names():
+    strict = site_policy(PolicySettings(), {"reject": {"toxicity": 0.6}})
+    assert strict.reject["toxicity"] == 0.6 and strict.reject["threat"] == 0.9
+    assert decide(result(toxicity=0.65), strict)[0] == "reject"
+    assert decide(result(toxicity=0.65), POLICY)[0] == "review"
+
+
+def test_matched_words_are_reported_with_their_spans():
+    matches = (Match(category="obscene", word="хyй", start=4, end=7),)
+    scored = ToxicityResult(scores={c: 0.0 for c in CATEGORIES}, languages=("ru",), matches=matches)
+    _, reasons = decide(scored, Policy(review={}, reject={}))
+    assert reasons == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
+                        "message": "obscene: хyй"}]
