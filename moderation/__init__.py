@@ -1,0 +1,1 @@
+"""Scoring comments, applying the site's policy, and recording verdicts with their reasons."""
