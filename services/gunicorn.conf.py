@@ -4,9 +4,16 @@ import os
 import shutil
 import tempfile
 
-from prometheus_client import multiprocess
+# Every worker process writes its metrics here, and /metrics adds them up. prometheus_client
+# picks file-backed values at import, so this must be set before anything imports it; a fresh
+# folder per start, since files left from an earlier run would be counted again.
+_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modsys-metrics-")
 
-from shared.settings import get_settings
+from prometheus_client import multiprocess  # noqa: E402  (after the variable above)
+
+from shared.settings import get_settings  # noqa: E402
 
 _settings = get_settings()
 bind = f"{_settings.host}:{_settings.port}"
@@ -15,12 +22,6 @@ worker_class = "gthread"
 threads = 4
 accesslog = None
 graceful_timeout = 10
-
-# Every worker process writes its metrics here, and /metrics adds them up. A fresh folder per
-# start: files left from an earlier run would be counted again.
-_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-if _own_metrics_dir:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modsys-metrics-")
 
 
 def child_exit(_server, worker) -> None:  # type: ignore[no-untyped-def]
