@@ -51,7 +51,8 @@ def site_create(name: str, callback_url: str | None) -> None:
               help="Folder for the model files (default: the committed model's folder).")
 def train(data: Path, out: Path | None) -> None:
     """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
-    from moderation.training import DEFAULT_MODEL_DIR, train_toxicity_model
+    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
+    from moderation.training import train_toxicity_model
 
     metrics = train_toxicity_model(data, out or DEFAULT_MODEL_DIR)
     click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))

@@ -64,3 +64,21 @@ def test_replay_revives_dead_notifications_and_queues_them(modctl, db, site, red
 def test_replay_without_a_selection_is_a_usage_error(modctl):
     result = CliRunner().invoke(cli, ["notifications", "replay"])
     assert result.exit_code == 2 and "--all-dead" in result.output
+
+
+def test_train_writes_a_model_the_scorer_loads(modctl, tmp_path):
+    from moderation.scoring import load_embedded_scorer
+
+    rude = ["ты тупой урод", "заткнись дебил", "мразь конченая", "идиот безмозглый", "тварь тупая"]
+    kind = ["спасибо за новость", "хорошая статья", "отличный парк", "интересный материал", "ждём продолжения"]
+    rows = ["text,label"] + [f"{a} {n},1" for n in range(12) for a in rude] + [f"{k} {n},0" for n in range(12) for k in kind]
+    data = tmp_path / "train.csv"
+    data.write_text("\n".join(rows), encoding="utf-8")
+
+    result = modctl("train", "--data", str(data), "--out", str(tmp_path / "model"))
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["n_samples"] == 120
+    scorer = load_embedded_scorer(tmp_path / "model")
+    rude_score, kind_score = (r.scores["toxicity"] for r in scorer.score_batch(["какой тупой урод", "спасибо, хорошая статья"]))
+    assert rude_score > 0.5 > kind_score

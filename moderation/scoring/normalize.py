@@ -1,0 +1,173 @@
+"""Text normalisation for scoring, with a map from each normalised char back to the original text."""
+
+import re
+from dataclasses import dataclass
+
+from moderation.scoring.language import count_scripts
+
+_ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_YO = str.maketrans({"ё": "е"})
+_NON_CYRILLIC = re.compile(r"[^а-я]")
+_CYRILLIC = re.compile(r"[а-я]")
+_LATIN = re.compile(r"[a-z]")
+_DIGIT = re.compile(r"[0-9]")
+_ONE_LETTER_WORDS = frozenset("иаяв")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_W = r"(?:[^\W_]|@)"  # a word character: letter, digit, or @ (a look-alike of а)
+_TOKEN = re.compile(_W + "+")
+# \b rather than lookbehinds: the scan runs over every char of every comment, and \b is cheap.
+_WORK = re.compile(
+    # single letters spaced out, three or more, the same separator each time: "х у й", "х. у. й"
+    r"\b(?P<spaced>[^\W_](?P<sep>[ .\-_*|/\\~+'`]{1,3})[^\W_](?:(?P=sep)[^\W_])+)\b"
+    # pieces of one or two chars joined by punctuation: "х.у.й", "ху-й", "т.е"
+    r"|\b(?P<joined>[^\W_]{1,2}(?P<punct>[.\-_*|/\\~+'`]{1,3})[^\W_]{1,2}"
+    r"(?:(?P=punct)[^\W_]{1,2})*)(?![^\W_])"
+    # a word with Latin letters, digits or @ in it ("xуй", "п1зда", "д@лбоеб")
+    rf"|\b(?P<mixed>[а-я]*+[a-z0-9@]{_W}*)"
+    # a word with a letter repeated 3+ times ("дууурак")
+    rf"|\b(?P<repeat>[^\W\d_]*?(?P<ch>[^\W\d_])(?P=ch){{2,}}{_W}*)"
+)
+
+# Latin letters that look like Cyrillic ones in print; a word made only of these is ambiguous.
+_STRONG = dict(zip("acekmhopbtxy", "асекмнорвтху"))
+# Looser look-alikes, trusted only inside a word that already has Cyrillic letters.
+_WEAK = dict(zip("uinr", "иипг"))
+_DIGITS = dict(zip("01346", "оизчб"))
+_TO_CYRILLIC = str.maketrans({**_STRONG, **_WEAK, **_DIGITS, "@": "а"})
+_LETTERS_TO_CYRILLIC = str.maketrans({**_STRONG, **_WEAK, "@": "а"})
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised text; text[i] came from original[starts[i]:ends[i]]."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty normalised span [start, end) to the original text."""
+        return self.starts[start], self.ends[end - 1]
+
+
+@dataclass
+class _Builder:
+    """Accumulates output characters with their original spans."""
+
+    chars: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def add(self, text: str, starts: list[int], ends: list[int]) -> None:
+        """Append text whose chars came from the given original spans."""
+        self.chars.append(text)
+        self.starts.extend(starts)
+        self.ends.extend(ends)
+
+
+def normalize(text: str) -> Normalized:
+    """Lowercase, strip zero-width chars, undo look-alikes, glue split words, squeeze repeats."""
+    lowered, starts, ends = _lower(text)
+    counts = count_scripts(text)
+    prefer_cyrillic = counts.cyrillic > counts.latin
+    out = _Builder([], [], [])
+    pos = 0
+    # Plain Cyrillic words need no work; only regions that might change are looked at.
+    for m in _WORK.finditer(lowered):
+        first, last = m.span()
+        out.add(lowered[pos:first], starts[pos:first], ends[pos:first])
+        if m.group("spaced") or m.group("joined"):
+            _add_chain(out, lowered, starts, ends, (first, last), prefer_cyrillic)
+        else:
+            _add_word(out, lowered[first:last], starts[first:last], ends[first:last], prefer_cyrillic)
+        pos = last
+    out.add(lowered[pos:], starts[pos:], ends[pos:])
+    return Normalized("".join(out.chars), tuple(out.starts), tuple(out.ends))
+
+
+def normalize_text(text: str) -> str:
+    """The normalised string alone (what the model reads)."""
+    return normalize(text).text
+
+
+def _lower(text: str) -> tuple[str, list[int], list[int]]:
+    """Lowercase, ё->е and drop zero-width chars, keeping each char's original span."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and not _ZERO_WIDTH.search(text):
+        return lowered.translate(_YO), list(range(len(text))), list(range(1, len(text) + 1))
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if _ZERO_WIDTH.match(ch):
+            continue
+        low = ch.lower().translate(_YO)
+        chars.append(low)
+        starts.extend([i] * len(low))
+        ends.extend([i + 1] * len(low))
+    return "".join(chars), starts, ends
+
+
+def _add_chain(
+    out: _Builder,
+    lowered: str,
+    starts: list[int],
+    ends: list[int],
+    span: tuple[int, int],
+    prefer_cyrillic: bool,
+) -> None:
+    """Append a split-up word ("х.у.й", "х у й") glued together."""
+    tokens = [m.span() for m in _TOKEN.finditer(lowered, span[0], span[1])]
+    # "ну и х у й" is "и" + "хуй": peel off one-letter Russian words while 3+ letters are left.
+    while len(tokens) > 3 and lowered[tokens[0][0] : tokens[0][1]] in _ONE_LETTER_WORDS:
+        tokens = tokens[1:]
+    if tokens[0][0] > span[0]:
+        head = slice(span[0], tokens[0][0])
+        out.add(lowered[head], starts[head], ends[head])
+        span = (tokens[0][0], span[1])
+    word = "".join(lowered[s:e] for s, e in tokens)
+    if not _is_split_word(tokens, word):
+        first, last = span
+        out.add(lowered[first:last], starts[first:last], ends[first:last])
+        return
+    w_starts = [x for s, e in tokens for x in starts[s:e]]
+    w_ends = [x for s, e in tokens for x in ends[s:e]]
+    _add_word(out, word, w_starts, w_ends, prefer_cyrillic)
+
+
+def _is_split_word(tokens: list[tuple[int, int]], word: str) -> bool:
+    """"х.у.й" is; "из-за", "и я в" and "1.5" are not: one-letter piece, not all words, not a number."""
+    single = any(e - s == 1 for s, e in tokens)
+    return single and not set(word) <= _ONE_LETTER_WORDS and len(_DIGIT.findall(word)) * 2 < len(word)
+
+
+def _add_word(
+    out: _Builder, word: str, starts: list[int], ends: list[int], prefer_cyrillic: bool
+) -> None:
+    """Append one word with look-alikes resolved and runs of 3+ letters squeezed to one."""
+    word = _to_cyrillic(word, prefer_cyrillic)
+    pos = 0
+    for m in _REPEAT.finditer(word):
+        s, e = m.span()
+        out.add(word[pos : s + 1], starts[pos : s + 1], ends[pos:s] + [ends[e - 1]])
+        pos = e
+    out.add(word[pos:], starts[pos:], ends[pos:])
+
+
+def _to_cyrillic(word: str, prefer_cyrillic: bool) -> str:
+    """Turn Latin/digit look-alikes into Cyrillic when the word is Cyrillic or ambiguous."""
+    if not _NON_CYRILLIC.search(word):
+        return word
+    n_cyr = len(_CYRILLIC.findall(word))
+    latin = _LATIN.findall(word)
+    n_digits = len(_DIGIT.findall(word))
+    ambiguous = all(ch in _STRONG for ch in latin)
+    if n_cyr:
+        convert = ambiguous or n_cyr >= len(latin)
+    else:
+        # A word of look-alikes only ("cyka") is Russian only in a mostly Russian comment.
+        convert = prefer_cyrillic and bool(latin) and ambiguous
+    if not convert:
+        return word
+    letters = n_cyr + len(latin)
+    return word.translate(_TO_CYRILLIC if n_digits < letters else _LETTERS_TO_CYRILLIC)

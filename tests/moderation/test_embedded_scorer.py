@@ -1,0 +1,137 @@
+"""The embedded scorer as the moderation worker sees it: load once, score batches."""
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.scoring import CATEGORIES, ToxicityResult, load_embedded_scorer
+from moderation.scoring.embedded import DEFAULT_MODEL_DIR, category_scores
+from moderation.scoring.lexicon import Match
+from moderation.training import train_from_pairs
+
+FRIENDLY = "Спасибо за статью, очень интересно про кластер"
+ABUSIVE = "Ты тупой урод и дебил, заткнись уже, мразь"
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return load_embedded_scorer()
+
+
+def _toxicity(scorer, text: str) -> float:
+    return scorer.score_batch([text])[0].scores["toxicity"]
+
+
+def test_model_files_are_arrays_and_json_not_pickle() -> None:
+    config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text(encoding="utf-8"))
+    assert config["vectorizer"]["analyzer"] == "char_wb"
+    with np.load(DEFAULT_MODEL_DIR / "weights.npz", allow_pickle=False) as arrays:
+        assert arrays["coef"].dtype == np.float32
+        assert len(arrays["coef"]) == len(arrays["buckets"]) == len(arrays["idf"])
+
+
+def test_loads_quickly_and_names_itself() -> None:
+    load_embedded_scorer()  # first call pays for the imports
+    started = time.perf_counter()
+    scorer = load_embedded_scorer()
+    assert time.perf_counter() - started < 1.0
+    assert scorer.name == "embedded-charngram"
+    assert len(scorer.version) == 12
+
+
+def test_results_have_every_category_in_range(scorer) -> None:
+    results = scorer.score_batch([FRIENDLY, ABUSIVE, "", "🙂"])
+    assert len(results) == 4
+    for result in results:
+        assert isinstance(result, ToxicityResult)
+        assert set(result.scores) == set(CATEGORIES)
+        assert all(0.0 <= v <= 1.0 for v in result.scores.values())
+
+
+def test_empty_batch(scorer) -> None:
+    assert scorer.score_batch([]) == []
+
+
+def test_text_without_words_is_not_flagged(scorer) -> None:
+    for result in scorer.score_batch(["", "   ", "👍👍", "!!!"]):
+        assert result.scores["toxicity"] < 0.5
+
+
+def test_friendly_russian_comment_is_low(scorer) -> None:
+    result = scorer.score_batch([FRIENDLY])[0]
+    assert result.scores["toxicity"] < 0.2
+    assert max(result.scores.values()) < 0.2
+    assert result.languages == ("ru",)
+
+
+def test_abusive_russian_comment_is_high(scorer) -> None:
+    result = scorer.score_batch([ABUSIVE])[0]
+    assert result.scores["toxicity"] > 0.8
+    assert result.scores["insult"] > 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Хорошая новость, наконец-то починят дорогу на Садовой",
+     "Подскажите, во сколько открывается новая поликлиника?"],
+)
+def test_ordinary_news_comments_are_below_review(scorer, text: str) -> None:
+    assert _toxicity(scorer, text) < 0.5
+
+
+def test_obfuscated_obscenity_is_caught_with_original_span(scorer) -> None:
+    text = "да пошёл ты на х.у.й"
+    result = scorer.score_batch([text])[0]
+    assert result.scores["obscene"] >= 0.95
+    (hit,) = [m for m in result.matches if m.category == "obscene"]
+    assert (hit.word, text[hit.start : hit.end]) == ("х.у.й", "х.у.й")
+
+
+def test_english_abusive_vs_clean(scorer) -> None:
+    abusive, clean = scorer.score_batch(["You are a stupid fucking moron", "Thanks, a very useful article"])
+    assert abusive.languages == ("en",) and clean.languages == ("en",)
+    assert abusive.scores["toxicity"] > 0.8
+    assert clean.scores["toxicity"] < 0.2
+
+
+def test_mixed_comment_takes_the_worse_language(scorer) -> None:
+    mixed = scorer.score_batch(["Отличная статья про город, you are a fucking idiot"])[0]
+    assert mixed.languages == ("ru", "en")
+    assert mixed.scores["toxicity"] > 0.8
+
+
+def test_threat_is_flagged(scorer) -> None:
+    result = scorer.score_batch(["Я найду тебя и убью, понял?"])[0]
+    assert result.scores["threat"] >= 0.8
+    assert result.scores["severe_toxicity"] > 0.5
+
+
+def test_deterministic_and_batch_independent(scorer) -> None:
+    texts = [FRIENDLY, ABUSIVE, "ну ты и х у й л о", "Nice article"]
+    batch = scorer.score_batch(texts)
+    assert batch == scorer.score_batch(texts)
+    assert batch == [scorer.score_batch([t])[0] for t in texts]
+
+
+def test_category_rules() -> None:
+    hit = (Match("obscene", "бля", 0, 3),)
+    scores = category_scores(0.3, hit)
+    assert scores["obscene"] == 0.95
+    assert scores["insult"] == 0.15
+    assert scores["severe_toxicity"] == 0.3
+    assert category_scores(0.9, ())["severe_toxicity"] == pytest.approx(0.36)
+
+
+def test_train_from_pairs_writes_a_loadable_model(tmp_path: Path) -> None:
+    good = [f"спасибо за новость номер {i}, очень полезно" for i in range(20)]
+    bad = [f"ты тупой урод номер {i}, заткнись" for i in range(20)]
+    pairs = [(t, 0) for t in good] + [(t, 1) for t in bad]
+    metrics = train_from_pairs(pairs, tmp_path, folds=3)
+    assert metrics["n_samples"] == 40 and metrics["n_toxic"] == 20
+    assert metrics["roc_auc_cv"] > 0.9
+    scorer = load_embedded_scorer(tmp_path)
+    low, high = scorer.score_batch(["спасибо за новость", "ты тупой урод"])
+    assert low.scores["toxicity"] < high.scores["toxicity"]
