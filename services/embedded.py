@@ -8,14 +8,18 @@ import time
 from pathlib import Path
 
 import requests
+from sqlalchemy.exc import OperationalError
 
 from ingest.sites import create_site, find_site, reissue_api_key
+from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
 from shared.db import session_scope
 from shared.migrate import upgrade
 from shared.settings import Settings
 
 DEMO_SITE = "demo"
+PRUNE_EVERY_S = 600
+PRUNE_TAKEN_AFTER_S = 3600
 
 
 def ensure_demo_site(settings: Settings) -> str:
@@ -80,6 +84,13 @@ def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def _prune(settings: Settings) -> None:
+    try:
+        prune_taken_messages(settings.broker_url, older_than_s=PRUNE_TAKEN_AFTER_S)
+    except OperationalError as exc:  # a busy broker file: try again next round
+        print(f"broker pruning skipped: {exc}", file=sys.stderr)
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -94,7 +105,11 @@ def run_embedded(settings: Settings, var: Path) -> int:
     try:
         if _wait_until_up(settings):
             print(_banner(settings, key), flush=True)
+        next_prune = time.monotonic()
         while all(process.poll() is None for process in processes):
+            if time.monotonic() >= next_prune:
+                _prune(settings)
+                next_prune = time.monotonic() + PRUNE_EVERY_S
             time.sleep(0.5)
         print("a process stopped unexpectedly; stopping the others", file=sys.stderr)
         return 1
