@@ -31,6 +31,9 @@ lint: $(INSTALLED) ## Check the architecture (import-linter) and compose.yaml
 train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl train --data $(DATA)
 
+bench: $(INSTALLED) ## Measure the toxicity scorer: make bench DATA=../shared/data/ru_toxic_dev.csv
+	$(BIN)/modctl bench-scorer --data $(DATA)
+
 ##@ Compose (needs a Docker engine)
 
 up: ## docker compose up: postgres, redis, migrate, ingest, workers, beat
@@ -45,4 +48,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test install lint train up down clean help
+.PHONY: run test install lint train bench up down clean help

@@ -58,6 +58,32 @@ def train(data: Path, out: Path | None) -> None:
     click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 
 
+@cli.command("bench-scorer")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with columns text,label (the labels are used for ROC-AUC).")
+@click.option("--batch", default=64, show_default=True)
+def bench_scorer(data: Path, batch: int) -> None:
+    """Measure the toxicity scorer: load time, comments/s in batches, ROC-AUC on the data."""
+    import time
+
+    from sklearn.metrics import roc_auc_score
+
+    from moderation.scorers import get_scorer
+    from moderation.training import benchmark, read_pairs
+
+    pairs = read_pairs(data)
+    started = time.perf_counter()
+    scorer = get_scorer(get_settings().toxicity)
+    load_s = time.perf_counter() - started
+    texts = [text for text, _ in pairs]
+    per_s = benchmark(scorer, texts, batch=batch)
+    scores = [r.scores["toxicity"] for r in scorer.score_batch(texts)]
+    auc = roc_auc_score([label for _, label in pairs], scores)
+    click.echo(f"scorer={scorer.name}:{scorer.version} comments={len(texts)} batch={batch}")
+    click.echo("(ROC-AUC on data the model was trained on is optimistic; see the model card for cross-validated figures)")
+    click.echo(f"load_s={load_s:.2f} per_s={per_s:.0f} roc_auc={auc:.4f}")
+
+
 @cli.group()
 def notifications() -> None:
     """Inspect and replay notifications (site callbacks)."""

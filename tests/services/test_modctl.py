@@ -82,3 +82,13 @@ def test_train_writes_a_model_the_scorer_loads(modctl, tmp_path):
     scorer = load_embedded_scorer(tmp_path / "model")
     rude_score, kind_score = (r.scores["toxicity"] for r in scorer.score_batch(["какой тупой урод", "спасибо, хорошая статья"]))
     assert rude_score > 0.5 > kind_score
+
+
+def test_bench_scorer_prints_its_figures(modctl, tmp_path):
+    data = tmp_path / "bench.csv"
+    data.write_text("text,label\nты тупой урод,1\nспасибо за новость,0\nзаткнись мразь,1\nхорошая статья,0\n", encoding="utf-8")
+
+    result = modctl("bench-scorer", "--data", str(data), "--batch", "2")
+
+    last = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"load_s=\d+\.\d\d per_s=\d+ roc_auc=1\.0000", last), result.output
