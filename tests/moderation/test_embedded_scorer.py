@@ -1,7 +1,6 @@
 """The embedded scorer as the moderation worker sees it: load once, score batches."""
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +32,9 @@ def test_model_files_are_arrays_and_json_not_pickle() -> None:
         assert len(arrays["coef"]) == len(arrays["buckets"]) == len(arrays["idf"])
 
 
-def test_loads_quickly_and_names_itself() -> None:
-    load_embedded_scorer()  # first call pays for the imports
-    started = time.perf_counter()
+def test_names_itself_with_a_version_that_follows_the_files() -> None:
+    # Load time is measured by `make bench`, not asserted here.
     scorer = load_embedded_scorer()
-    assert time.perf_counter() - started < 1.0
     assert scorer.name == "embedded-charngram"
     assert len(scorer.version) == 12
 
