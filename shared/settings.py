@@ -2,10 +2,13 @@
 
 from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.categories import CATEGORIES
+
+
+DEFAULT_THRESHOLDS = {"review": 0.5, "reject": 0.9}
 
 
 def _thresholds(value: float) -> dict[str, float]:
@@ -15,8 +18,14 @@ def _thresholds(value: float) -> dict[str, float]:
 class PolicySettings(BaseModel):
     """Default per-category thresholds; a site's own policy overrides them."""
 
-    review: dict[str, float] = Field(default_factory=lambda: _thresholds(0.5))
-    reject: dict[str, float] = Field(default_factory=lambda: _thresholds(0.9))
+    review: dict[str, float] = Field(default_factory=lambda: _thresholds(DEFAULT_THRESHOLDS["review"]))
+    reject: dict[str, float] = Field(default_factory=lambda: _thresholds(DEFAULT_THRESHOLDS["reject"]))
+
+    @field_validator("review", "reject", mode="before")
+    @classmethod
+    def _fill_unnamed_categories(cls, value: dict[str, float], info) -> dict[str, float]:  # type: ignore[no-untyped-def]
+        """MOD_POLICY__REVIEW='{"toxicity": 0.6}' changes toxicity alone, not every category."""
+        return {**_thresholds(DEFAULT_THRESHOLDS[info.field_name]), **value}
 
 
 class CallbackSettings(BaseModel):
