@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from moderation.policy import decide, site_policy
 from moderation.scoring import ToxicityResult, ToxicityScorer
 from shared.db import insert_ignoring_conflicts
-from shared.models import Comment, CommentStatus, Decision, Notification, Verdict, utcnow
+from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.settings import PolicySettings
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def _owe_callback(session: Session, comment: Comment, verdict_id: int, decision:
     return insert_ignoring_conflicts(session, Notification, {
         "kind": SITE_CALLBACK, "site_id": comment.site_id, "comment_id": comment.id, "verdict_id": verdict_id,
         "target_url": comment.site.callback_url, "payload": _callback_payload(comment, verdict_id, decision, reasons),
-        "status": "pending", "attempts": 0, "created_at": utcnow(),
+        "status": NotificationStatus.PENDING, "attempts": 0, "created_at": utcnow(),
     })
 
 
