@@ -14,7 +14,7 @@ def create_app(settings: Settings | None = None, celery: Celery | None = None) -
     """The Flask app for these settings (default: from the environment)."""
     settings = settings or get_settings()
     app = Flask(__name__)
-    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_AS_ASCII=False)
+    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     app.json.ensure_ascii = False  # Russian text stays readable in responses
     app.extensions["celery"] = celery or create_celery(settings)
     app.register_blueprint(api.bp)
