@@ -4,15 +4,17 @@ Functions take the session and never commit: the task that calls them owns the t
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import Session, joinedload
 
 from moderation.policy import decide, site_policy
 from moderation.scoring import ToxicityResult, ToxicityScorer
-from shared.db import insert_ignoring_conflicts
+from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.settings import PolicySettings
 
@@ -20,50 +22,86 @@ log = logging.getLogger(__name__)
 SITE_CALLBACK = "site_callback"
 
 
-def _callback_payload(comment: Comment, verdict_id: int, decision: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Decided:
+    """A scored comment and what the policy made of it."""
+
+    comment: Comment
+    result: ToxicityResult
+    decision: str
+    reasons: list[dict[str, Any]]
+
+
+def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
+    """The comments still waiting, in the given order; decided or unknown ids drop out."""
+    rows = session.scalars(
+        select(Comment).where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+        .options(joinedload(Comment.site))
+    ).unique()
+    by_id = {comment.id: comment for comment in rows}
+    return [by_id[i] for i in dict.fromkeys(comment_ids) if i in by_id]
+
+
+def _decide(comment: Comment, result: ToxicityResult, defaults: PolicySettings) -> Decided:
+    decision, reasons = decide(result, site_policy(defaults, comment.site.policy or {}))
+    return Decided(comment, result, decision, reasons)
+
+
+def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
+    """Insert the verdicts; {comment id: verdict id} for those no other worker stored first."""
+    now = utcnow()
+    rows = [{
+        "comment_id": d.comment.id, "version": d.comment.version, "decision": d.decision,
+        "scores": {k: round(v, 4) for k, v in d.result.scores.items()}, "reasons": d.reasons,
+        "decided_by": "auto", "model_name": scorer.name, "model_version": scorer.version, "created_at": now,
+    } for d in batch]
+    inserted = insert_many_ignoring_conflicts(session, Verdict, rows, Verdict.comment_id, Verdict.id)
+    return {row.comment_id: row.id for row in inserted}
+
+
+def _set_statuses(session: Session, batch: list[Decided]) -> None:
+    """One UPDATE per decision; only the version scored: a newer edit stays pending for its own verdict."""
+    for decision in {d.decision for d in batch}:
+        scored = [(d.comment.id, d.comment.version) for d in batch if d.decision == decision]
+        session.execute(
+            update(Comment).where(tuple_(Comment.id, Comment.version).in_(scored))
+            .values(status=Decision.STATUS[decision], updated_at=utcnow())
+        )
+
+
+def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
     return {
-        "event": "comment.decided", "comment_id": comment.id, "external_id": comment.external_id,
-        "version": comment.version, "status": Decision.STATUS[decision], "decision": decision,
-        "decided_by": "auto", "verdict_id": verdict_id, "reasons": reasons,
+        "event": "comment.decided", "comment_id": d.comment.id, "external_id": d.comment.external_id,
+        "version": d.comment.version, "status": Decision.STATUS[d.decision], "decision": d.decision,
+        "decided_by": "auto", "verdict_id": verdict_id, "reasons": d.reasons,
     }
 
 
-def _owe_callback(session: Session, comment: Comment, verdict_id: int, decision: str, reasons: list[dict[str, Any]]) -> int | None:
-    """Record the site callback in the same transaction as the verdict (an outbox row)."""
-    if not comment.site.callback_url:
-        return None
-    return insert_ignoring_conflicts(session, Notification, {
-        "kind": SITE_CALLBACK, "site_id": comment.site_id, "comment_id": comment.id, "verdict_id": verdict_id,
-        "target_url": comment.site.callback_url, "payload": _callback_payload(comment, verdict_id, decision, reasons),
-        "status": NotificationStatus.PENDING, "attempts": 0, "created_at": utcnow(),
-    })
+def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int, int]) -> list[int]:
+    """Record the site callbacks in the verdicts' transaction (outbox rows); their ids."""
+    now = utcnow()
+    rows = [{
+        "kind": SITE_CALLBACK, "site_id": d.comment.site_id, "comment_id": d.comment.id,
+        "verdict_id": verdict_ids[d.comment.id], "target_url": d.comment.site.callback_url,
+        "payload": _callback_payload(d, verdict_ids[d.comment.id]),
+        "status": NotificationStatus.PENDING, "attempts": 0, "created_at": now,
+    } for d in batch if d.comment.site.callback_url]
+    return [row.id for row in insert_many_ignoring_conflicts(session, Notification, rows)]
 
 
-def _record_verdict(session: Session, comment: Comment, result: ToxicityResult, scorer: ToxicityScorer, decision: str, reasons: list[dict[str, Any]]) -> int | None:
-    return insert_ignoring_conflicts(session, Verdict, {
-        "comment_id": comment.id, "version": comment.version, "decision": decision,
-        "scores": {k: round(v, 4) for k, v in result.scores.items()}, "reasons": reasons,
-        "decided_by": "auto", "model_name": scorer.name, "model_version": scorer.version, "created_at": utcnow(),
-    })
-
-
-def moderate_comment(session: Session, comment_id: int, *, scorer: ToxicityScorer, defaults: PolicySettings) -> int | None:
-    """Decide one pending comment; returns the id of the callback notification it owes, if any."""
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != CommentStatus.PENDING:
-        return None  # unknown, or decided already (a redelivery, or a sweeper's second copy)
-    result = scorer.score_batch([comment.text])[0]
-    decision, reasons = decide(result, site_policy(defaults, comment.site.policy or {}))
-    verdict_id = _record_verdict(session, comment, result, scorer, decision, reasons)
-    if verdict_id is None:
-        return None  # another worker recorded this version's verdict first
-    # Only the version we scored: an edit that landed meanwhile stays pending for its own verdict.
-    session.execute(
-        update(Comment).where(Comment.id == comment.id, Comment.version == comment.version)
-        .values(status=Decision.STATUS[decision], updated_at=utcnow())
-    )
-    log.info("comment %s v%s: %s", comment.id, comment.version, decision)
-    return _owe_callback(session, comment, verdict_id, decision, reasons)
+def moderate_comments(session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, defaults: PolicySettings) -> list[int]:
+    """Decide a batch of pending comments with one model call; returns the callbacks owed."""
+    comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
+    if not comments:
+        return []
+    results = scorer.score_batch([comment.text for comment in comments])
+    batch = [_decide(comment, result, defaults) for comment, result in zip(comments, results, strict=True)]
+    verdict_ids = _record_verdicts(session, batch, scorer)
+    recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
+    _set_statuses(session, recorded)
+    for d in recorded:
+        log.info("comment %s v%s: %s", d.comment.id, d.comment.version, d.decision)
+    return _owe_callbacks(session, recorded, verdict_ids)
 
 
 def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:

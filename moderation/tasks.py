@@ -3,30 +3,31 @@
 import logging
 
 from celery import Task, shared_task
-from sqlalchemy.exc import OperationalError
+from celery_batches import Batches, SimpleRequest
 
 from moderation.scorers import get_scorer
-from moderation.service import claim_stale_pending, moderate_comment
+from moderation.service import claim_stale_pending, moderate_comments
 from shared import task_names
 from shared.db import session_scope
 
 log = logging.getLogger(__name__)
 
 
-# Idempotent, hence acks_late: the verdict is unique per (comment, version) and only a pending
-# comment is scored, so running a redelivered or swept copy again changes nothing.
-@shared_task(
-    name=task_names.SCORE_COMMENT, bind=True, acks_late=True,
-    autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5,
-)
-def score_comment(self: Task, comment_id: int) -> None:
-    """Score one comment, store its verdict, then hand the site callback to the notify queue."""
+# Batched: one model call and one transaction serve up to flush_every comments (set from
+# settings when the worker starts). The message still carries one comment id, so ingest and
+# the sweeper are unaware of batching.
+# Idempotent, hence acks_late: only pending comments are scored and the verdict is unique per
+# (comment, version), so a redelivered or swept copy changes nothing. celery-batches acks a
+# batch when it returns, failed or not: a failed batch leaves its comments pending, and the
+# sweeper re-enqueues them.
+@shared_task(name=task_names.SCORE_COMMENT, base=Batches, bind=True, acks_late=True, flush_every=64, flush_interval=0.05)
+def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
+    """Score a batch of comments, store their verdicts, then hand the site callbacks to notify."""
     settings = self.app.settings
+    comment_ids = [request.args[0] for request in requests]
     with session_scope(settings.database_url) as session:
-        notification_id = moderate_comment(
-            session, comment_id, scorer=get_scorer(settings.toxicity), defaults=settings.policy
-        )
-    if notification_id is not None:  # after the commit, so the notify worker finds the row
+        owed = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity), defaults=settings.policy)
+    for notification_id in owed:  # after the commit, so the notify worker finds the rows
         self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
 
 

@@ -1,18 +1,35 @@
 """Entry point of the moderation worker: `celery -A services.moderation_worker worker -Q moderation`."""
 
-from celery.signals import worker_process_init
+import logging
+
+from celery.signals import worker_init
 
 from moderation.scorers import get_scorer
+from shared import task_names
 from shared.celery_app import create_celery
 from shared.logging import configure_logging
 from shared.settings import get_settings
 
+log = logging.getLogger(__name__)
 settings = get_settings()
 configure_logging(settings.log_level)
 celery_app = create_celery(settings, include=["moderation.tasks"])
+# celery-batches needs unlimited prefetch: a batch can only fill from messages already taken.
+# (The command-line --prefetch-multiplier does not override the app's configured value.)
+celery_app.conf.worker_prefetch_multiplier = 0
 
 
-@worker_process_init.connect
-def load_model(**_kwargs: object) -> None:
-    """Load the model before the first comment arrives, not while it waits."""
-    get_scorer(settings.toxicity)
+@worker_init.connect
+def prepare(**_kwargs: object) -> None:
+    """Size the batches from settings and load the model before the first comment arrives.
+
+    Loading here, in the main process, makes a backend that cannot load stop the worker at
+    start with its reason, instead of failing every comment later; forked children inherit it.
+    """
+    task = celery_app.tasks[task_names.SCORE_COMMENT]
+    task.flush_every, task.flush_interval = settings.toxicity.batch_size, settings.toxicity.batch_interval_s
+    try:
+        get_scorer(settings.toxicity)
+    except Exception as exc:
+        log.critical("cannot load the %s toxicity backend: %s", settings.toxicity.backend, exc)
+        raise SystemExit(f"cannot load the {settings.toxicity.backend} toxicity backend: {exc}") from exc

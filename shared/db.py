@@ -67,8 +67,16 @@ def session_scope(database_url: str) -> Iterator[Session]:
         session.close()
 
 
+def insert_many_ignoring_conflicts(session: Session, model: type[Base], rows: list[dict[str, Any]], *returning: Any) -> list[Any]:
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING for many rows: the inserted rows' columns."""
+    if not rows:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model).values(rows).on_conflict_do_nothing().returning(*(returning or (model.id,)))
+    return list(session.execute(stmt))
+
+
 def insert_ignoring_conflicts(session: Session, model: type[Base], values: dict[str, Any]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id when inserted, None when it existed."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    return session.execute(stmt).scalar_one_or_none()
+    inserted = insert_many_ignoring_conflicts(session, model, [values])
+    return inserted[0].id if inserted else None

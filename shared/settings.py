@@ -1,6 +1,7 @@
 """Typed settings read from MOD_* environment variables, once, lazily."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,11 +38,32 @@ class CallbackSettings(BaseModel):
     backoff_max_s: float = 600.0
 
 
-class ToxicitySettings(BaseModel):
-    """Which toxicity backend scores comments."""
+class DetoxifySettings(BaseModel):
+    """Detoxify's own files, prepared offline (its weights cannot be downloaded at run time)."""
 
-    backend: str = "embedded"
-    model_dir: str | None = None  # None: the model committed in moderation/scoring/model
+    model_type: str = "multilingual"
+    checkpoint: str | None = None  # a local .ckpt holding `config` and `state_dict`
+    huggingface_config_path: str | None = None  # a local folder: transformer config + tokenizer
+    device: str = "cpu"
+
+
+class TransformersSettings(BaseModel):
+    """Any local Hugging Face sequence-classification model, its labels mapped to our categories."""
+
+    model_path: str | None = None
+    label_map: dict[str, str] = Field(default_factory=dict)  # model label -> category, e.g. {"toxic": "toxicity"}
+    device: str = "cpu"
+
+
+class ToxicitySettings(BaseModel):
+    """Which toxicity backend scores comments, and how the worker batches them."""
+
+    backend: Literal["embedded", "detoxify", "transformers"] = "embedded"
+    model_dir: str | None = None  # embedded: None means the model committed in moderation/scoring/model
+    detoxify: DetoxifySettings = Field(default_factory=DetoxifySettings)
+    transformers: TransformersSettings = Field(default_factory=TransformersSettings)
+    batch_size: int = 64  # comments per model call at most
+    batch_interval_s: float = 0.05  # how long a partial batch may wait for company
 
 
 class Settings(BaseSettings):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from moderation.scorers import get_scorer
 from moderation.scoring import CATEGORIES
-from moderation.service import claim_stale_pending, moderate_comment
+from moderation.service import claim_stale_pending, moderate_comments
 from shared.models import Comment, Notification, Verdict
 from shared.settings import PolicySettings, ToxicitySettings
 from tests.support.factories import make_comment
@@ -14,9 +14,10 @@ SCORER = get_scorer(ToxicitySettings())
 
 
 def moderate(db, comment_id: int) -> int | None:
-    notification_id = moderate_comment(db, comment_id, scorer=SCORER, defaults=PolicySettings())
+    """One comment through the batch path; the callback it owes, if any."""
+    owed = moderate_comments(db, [comment_id], scorer=SCORER, defaults=PolicySettings())
     db.commit()
-    return notification_id
+    return owed[0] if owed else None
 
 
 def test_an_abusive_comment_is_held_with_scores_reasons_and_model(db, site):
@@ -76,3 +77,31 @@ def test_the_sweeper_claims_only_stale_pending_comments(db, site):
     db.commit()
     assert claim_stale_pending(db, older_than_s=5) == []  # just re-queued: not again at once
     assert decided.id not in claim_stale_pending(db, older_than_s=-1)
+
+
+class CountingScorer:
+    """The real scorer, counting how often the model is called."""
+
+    def __init__(self) -> None:
+        self.name, self.version, self.calls = SCORER.name, SCORER.version, 0
+
+    def score_batch(self, texts):
+        self.calls += 1
+        return SCORER.score_batch(texts)
+
+
+def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, settings):
+    site = make_site(settings.database_url, name="batch", callback_url="http://127.0.0.1:9/cb")
+    clean = make_comment(db, site.id, external_id="a", text="Спасибо, хорошая новость")
+    rude = make_comment(db, site.id, external_id="b", text="Заткнись, тупая мразь")
+    done = make_comment(db, site.id, external_id="c", status="approved")
+    scorer = CountingScorer()
+
+    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, defaults=PolicySettings())
+    db.commit()
+
+    assert scorer.calls == 1
+    assert len(owed) == 2
+    verdicts = dict(db.execute(select(Verdict.comment_id, Verdict.decision)).all())
+    assert set(verdicts) == {clean.id, rude.id}  # the decided one and the unknown id drop out
+    assert verdicts[clean.id] == "approve" and verdicts[rude.id] in ("review", "reject")
