@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The tests also cover the optional transformer backends, so they install those extras too.
+INSTALLED_TEST := $(VENV)/.installed-test
 
 ##@ Start here
 
 run: $(INSTALLED) ## Run everything on this machine, embedded (SQLite, no servers): API on :8000 + workers
 	$(BIN)/modctl run
 
-test: $(INSTALLED) ## Run the whole test suite (starts local PostgreSQL and Redis if needed). T=path TESTARGS=...
+test: $(INSTALLED_TEST) ## Run the whole test suite (starts local PostgreSQL and Redis if needed). T=path TESTARGS=...
 	scripts/ensure-services
 	$(BIN)/pytest $(or $(T),tests) $(TESTARGS)
 
@@ -21,10 +23,14 @@ install: $(INSTALLED) ## Create .venv and install the project with its pinned de
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-lint: $(INSTALLED) ## Check the architecture (import-linter) and compose.yaml
+$(INSTALLED_TEST): $(INSTALLED)
+	$(BIN)/pip install --quiet -e ".[test,detoxify]"
+	touch $@
+
+lint: $(INSTALLED_TEST) ## Check the architecture (import-linter) and compose.yaml
 	$(BIN)/lint-imports
 	docker-compose -f compose.yaml config --quiet
 
@@ -33,6 +39,13 @@ train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../s
 
 bench: $(INSTALLED) ## Measure the toxicity scorer: make bench DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl bench-scorer --data $(DATA)
+
+BENCH_ENV := MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7
+bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
+	scripts/ensure-services
+	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
+	redis-cli -n 7 flushdb >/dev/null
+	$(BENCH_ENV) $(BIN)/modctl bench-pipeline
 
 ##@ Compose (needs a Docker engine)
 
@@ -48,4 +61,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test install lint train bench up down clean help
+.PHONY: run test install lint train bench bench-pipeline up down clean help

@@ -84,6 +84,29 @@ def bench_scorer(data: Path, batch: int) -> None:
     click.echo(f"load_s={load_s:.2f} per_s={per_s:.0f} roc_auc={auc:.4f}")
 
 
+@cli.command("bench-pipeline")
+@click.option("--comments", default=2000, show_default=True, help="Backlog size for the drain measurement.")
+@click.option("--rate", default=200.0, show_default=True, help="Comments/s posted for the latency measurement.")
+@click.option("--seconds", default=10.0, show_default=True)
+@click.option("--port", default=8765, show_default=True)
+def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> None:
+    """Start the real API and a moderation worker; measure drain rate (batched vs not) and POST->verdict latency."""
+    from services.bench_pipeline import drain_rate, post_to_verdict_latency
+    from shared.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    single = drain_rate(settings, comments=comments, batch_size=1, port=port)
+    click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
+    batched = drain_rate(settings, comments=comments, batch_size=settings.toxicity.batch_size, port=port)
+    click.echo(f"drain, batches of {settings.toxicity.batch_size}: {batched:.0f} comments/s")
+    latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
+    click.echo(f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
+               f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms")
+    click.echo(f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
+               f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
+
+
 @cli.group()
 def notifications() -> None:
     """Inspect and replay notifications (site callbacks)."""

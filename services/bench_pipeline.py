@@ -1,0 +1,133 @@
+"""`modctl bench-pipeline`: the real processes on PostgreSQL + Redis, measured from outside.
+
+Two figures: how fast one moderation worker drains a backlog (batched vs one comment per model
+call), and the time from POST to stored verdict at a steady request rate.
+"""
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import requests
+from sqlalchemy import func, select
+
+from ingest.sites import create_site
+from services.processes import web_command, worker_command
+from shared.db import session_scope
+from shared.models import Comment, CommentStatus, Verdict, as_utc
+from shared.settings import Settings
+
+
+def _body(n: int) -> dict[str, object]:
+    rude = n % 3 == 0  # a third abusive, as a busy comment section might be
+    return {
+        "external_id": f"bench-{uuid.uuid4().hex}", "article": {"id": "a-1", "url": "https://luki.ru/news/1"},
+        "author": {"id": f"u-{n % 50}", "name": "Читатель"},
+        "text": "Заткнись, тупая мразь, ты ничего не понимаешь" if rude else f"Спасибо за новость номер {n}, очень интересно",
+    }
+
+
+@contextmanager
+def _running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    return {**os.environ, "MOD_DATABASE_URL": settings.database_url, "MOD_BROKER_URL": settings.broker_url,
+            "MOD_LOG_LEVEL": "WARNING", **extra}
+
+
+def _count(settings: Settings, site_id: int, status: str | None = None) -> int:
+    query = select(func.count()).select_from(Comment).where(Comment.site_id == site_id)
+    if status:
+        query = query.where(Comment.status == status)
+    with session_scope(settings.database_url) as session:
+        return session.scalar(query) or 0
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError("the API did not come up")
+
+
+def _post_all(base: str, key: str, count: int, rate: float | None) -> None:
+    """POST `count` comments from 8 threads, paced to `rate` per second when given."""
+    started, lock, sent = time.monotonic(), threading.Lock(), [0]
+
+    def run() -> None:
+        session = requests.Session()
+        while True:
+            with lock:
+                n = sent[0]
+                sent[0] += 1
+            if n >= count:
+                return
+            if rate:
+                time.sleep(max(0.0, started + n / rate - time.monotonic()))
+            session.post(f"{base}/v1/comments", json=_body(n), headers={"Authorization": f"Bearer {key}"}, timeout=10).raise_for_status()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _new_site(settings: Settings) -> tuple[int, str]:
+    with session_scope(settings.database_url) as session:
+        issued = create_site(session, name=f"bench-{uuid.uuid4().hex[:8]}")
+        return issued.site.id, issued.api_key
+
+
+def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int) -> float:
+    """Comments/s one moderation worker decides, starting from a backlog of `comments`."""
+    site_id, key = _new_site(settings)
+    base = f"http://127.0.0.1:{port}"
+    with _running(web_command(), _env(settings, MOD_PORT=str(port))):
+        _wait_ready(base)
+        _post_all(base, key, comments, rate=None)
+    worker = worker_command("moderation", ("--pool", "solo"))
+    with _running(worker, _env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))):
+        while _count(settings, site_id, CommentStatus.PENDING) == comments:
+            time.sleep(0.01)  # the clock starts with the first verdict, after the model loaded
+        started = time.monotonic()
+        while _count(settings, site_id, CommentStatus.PENDING):
+            time.sleep(0.05)
+        return comments / (time.monotonic() - started)
+
+
+def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, port: int) -> dict[str, float]:
+    """p50/p99 seconds from a comment's creation to its verdict, posting at `rate` per second."""
+    site_id, key = _new_site(settings)
+    base = f"http://127.0.0.1:{port}"
+    total = int(rate * seconds)
+    with _running(web_command(), _env(settings, MOD_PORT=str(port))), \
+            _running(worker_command("moderation", ("--pool", "solo")), _env(settings)):
+        _wait_ready(base)
+        time.sleep(5)  # let the worker load its model
+        _post_all(base, key, total, rate=rate)
+        deadline = time.monotonic() + 60
+        while _count(settings, site_id, CommentStatus.PENDING) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    with session_scope(settings.database_url) as session:
+        rows = session.execute(select(Comment.created_at, Verdict.created_at).join(Verdict, Verdict.comment_id == Comment.id)
+                               .where(Comment.site_id == site_id)).all()
+    latencies = sorted((as_utc(v) - as_utc(c)).total_seconds() for c, v in rows)
+    return {"n": len(latencies), "decided": len(latencies) / total,
+            "p50": statistics.median(latencies), "p99": latencies[int(len(latencies) * 0.99) - 1]}
