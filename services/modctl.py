@@ -108,6 +108,28 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
 
 
 @cli.group()
+def models() -> None:
+    """Prepare model files for the transformer backends (their weights are never fetched at run time)."""
+
+
+@models.command("fetch")
+@click.option("--type", "model_type", default="multilingual", show_default=True, help="Detoxify model type.")
+@click.option("--dest", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write to.")
+@click.option("--checkpoint-url", help="Where to get the checkpoint (default: Detoxify's release).")
+@click.option("--hub-url", help="Base URL of a Hugging Face Hub mirror for the config and tokenizer.")
+def models_fetch(model_type: str, dest: Path, checkpoint_url: str | None, hub_url: str | None) -> None:
+    """On a machine with internet: download a Detoxify checkpoint and its base config + tokenizer."""
+    from moderation.model_fetch import fetch_detoxify
+
+    paths = fetch_detoxify(model_type, dest, checkpoint_url=checkpoint_url, hub_base_url=hub_url)
+    click.echo("Copy the folder to the workers' machines and set:")
+    click.echo("MOD_TOXICITY__BACKEND=detoxify")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__MODEL_TYPE={model_type}")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={paths['checkpoint']}")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={paths['huggingface_config_path']}")
+
+
+@cli.group()
 def notifications() -> None:
     """Inspect and replay notifications (site callbacks)."""
 

@@ -92,3 +92,20 @@ def test_bench_scorer_prints_its_figures(modctl, tmp_path):
 
     last = result.output.strip().splitlines()[-1]
     assert re.fullmatch(r"load_s=\d+\.\d\d per_s=\d+ roc_auc=1\.0000", last), result.output
+
+
+def test_models_fetch_downloads_and_prints_the_settings(modctl, tmp_path):
+    from tests.support.file_server import file_server
+
+    files = {
+        "/ckpt/multilingual.ckpt": b"weights",
+        "/xlm-roberta-base/resolve/main/config.json": b"{}",
+        "/xlm-roberta-base/resolve/main/sentencepiece.bpe.model": b"spm",
+        "/xlm-roberta-base/resolve/main/tokenizer.json": b"{}",
+    }
+    with file_server(files) as (base, _):
+        result = modctl("models", "fetch", "--dest", str(tmp_path), "--checkpoint-url", f"{base}/ckpt/multilingual.ckpt", "--hub-url", base)
+
+    assert f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={tmp_path / 'multilingual.ckpt'}" in result.output
+    assert f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={tmp_path / 'xlm-roberta-base'}" in result.output
+    assert (tmp_path / "multilingual.ckpt").read_bytes() == b"weights"
