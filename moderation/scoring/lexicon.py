@@ -33,7 +33,8 @@ _OBSCENE = (
     L + _EB_HARD_PREFIX + r"еб",
     r"долб[оа]е?б",
     L + r"бля" + R,
-    L + r"бля[тдх]",
+    L + r"бля[тд]",
+    L + r"(?:блях|бла[тд]ь)" + R,  # not "бляха", "бляшка"; "бл@ть" is "блать" once normalised
     r"бляд",
     L + r"муд(?:а[кч]|ил|о[зхнл]|ень|л[оа])",
     r"залуп",
@@ -42,9 +43,15 @@ _OBSCENE = (
     r"шлюх",
     L + r"(?:на|по)?хер(?:н[яюие]|ов)?" + R,
     L + r"манд[аеуыо]" + R,
-    r"\bfuck|\bmotherfuck|\bshit|\bbullshit|\bcunt|\bassholes?\b|\bbitch|\bwhores?\b|\bsluts?\b",
-    r"\bdick(?:head)?s?\b|\bpussy\b|\bcocksucker",
-    r"\bbl[yj]a[dt]|\bpizd|\b(?:na|po)?huy|\bxuy\b|\bsuka\b",
+    L + r"(?:fuck|motherfuck|shit|bullshit|cunt|assholes?\b|bitch|whores?\b|sluts?\b)",
+    L + r"(?:dick(?:head)?s?\b|pussy\b|cocksucker)",
+    # Transliterated mat. Each is anchored so that "hue", "huge", "Huynh", "debut", "ebony",
+    # "Nahum", "sukiyaki" and "Pisces" stay clean.
+    L + r"(?:bl[yji]a(?:[dt]|\b)|p[iey]zd|suka\b|mud(?:ak|il|ozvon)|pid[oa]?r(?:as|\b))",
+    L + r"(?:na|po|ni|za|o)?(?:h|x|kh)u(?:[yj]|ye|ya|ja|je)(?:n[yj]?[ao]|lo|ev|ov|e|a|u|i)?\b",
+    L + r"(?:(?:na|po|ni|za|o)(?:h|x|kh)ui|(?:h|x|kh)ui(?:lo|n[yj]?[ao]))",
+    L + r"(?:za|u|vy|na|pro|do|po|ot|s|pere|raz)?(?:y|j)?eb(?:at|al|an[auoyi]|ut|lan|nu|esh|et|ash|ok|ish)",
+    L + r"(?:dolb[oa](?:y?o|e|jo)b|g[ao]ndon|zalup|shl[yj]?uh)",
 )
 _INSULT = (
     L + r"(?:дурак|дурачье|дурень|идиот|дебил|кретин|дегенерат|имбецил|олигофрен)",
@@ -55,7 +62,7 @@ _INSULT = (
     L + r"(?:сволочь|сволочи|сволота|паскуда|паскуды|падла|падлы|гнида|гниды|подонок|подонки|шваль)" + R,
     L + r"(?:лох|лохи|лоха|лохов|лошара|олух|олухи|даун|дауны|козлина)" + R,
     L + r"(?:сука|суки|сучара|сучка|сучье|ватник|ватники|либераст|либерасты|ничтожество)" + R,
-    r"\bidiots?\b|\bmorons?\b|\bstupid\b|\bdumb(?:ass)?\b|\bretard|\bloser|\bimbecile|\bjerks?\b",
+    L + r"(?:idiots?\b|morons?\b|stupid\b|dumb(?:ass)?\b|retard|loser|imbecile|jerks?\b)",
 )
 _THREAT = (
     L + r"(?:убью|зарежу|пристрелю|застрелю|расстреляю|перестреляю|урою|закопаю|придушу|задушу)" + R,
@@ -68,15 +75,71 @@ _THREAT = (
     L + r"чтоб(?:ы)? (?:ты|вы|они|он|она) сдох",
     L + r"(?:башку|голову|ноги|руки) (?:оторву|снесу|проломлю|переломаю|сломаю|вырву)" + R,
     L + r"найду (?:тебя|вас)" + R,
-    r"\b(?:i ?'?ll|i will|gonna|going to) (?:kill|murder|shoot|stab|hurt) (?:you|u|him|her|them)\b",
-    r"\bkill yourself\b|\bkys\b|\byou(?:'re| are) dead\b",
+    L + r"(?:i ?'?ll|i will|gonna|going to) (?:kill|murder|shoot|stab|hurt) (?:you|u|him|her|them)\b",
+    L + r"(?:kill yourself\b|kys\b|you(?:'re| are) dead\b)",
 )
+# Roots that people self-censor with symbols ("бл*ть", "п#здец", "f*ck"). Any letter but the first
+# may be masked (normalize() turns the mask symbols into "*"); see _masked_pattern.
+_MASKED_ROOTS = {
+    "obscene": (
+        "хуй", "хуя", "хуе", "хую", "хуи", "хуйн", "нахуй", "нахуя", "похуй", "нихуя", "охуе",
+        "пизд", "пизда", "пиздец", "пиздеж", "пиздит", "пиздят", "спизд", "распизд",
+        "бля", "блят", "бляд", "блядь", "блять",
+        "ебат", "ебал", "ебан", "ебну", "ебут", "ебет", "ебуч", "ебло", "еблан", "ебись",
+        "заеб", "уеб", "выеб", "наеб", "проеб", "съеб", "отъеб", "доеб", "поеб",
+        "долбоеб", "мудак", "мудил", "пидор", "пидар", "пидорас", "гандон", "гондон", "залуп",
+        "шлюх", "хер", "нахер",
+        "fuck", "shit", "bitch", "cunt", "blyat", "pizd",
+    ),
+    "insult": ("сука", "суки", "сучка", "сучара", "дебил", "идиот", "урод", "мразь", "тварь",
+               "ублюд", "дурак", "кретин", "ублюдок"),
+}
+
+
+_ONE_VISIBLE = frozenset({"хуй", "бля"})  # "х**", "б**"; "у**" or "п***" could be anything
+
+
+def _masked_pattern(roots: tuple[str, ...]) -> re.Pattern[str]:
+    """Each root with any non-empty set of its letters but the first replaced by "*".
+
+    A run of k masked letters is written with k to k+1 stars inside the root ("п**дец") and
+    with exactly k or k+1 at its end ("х**" is "хуй", "х*" is nothing). At least two letters
+    stay visible, except for "х**" and "б**". The word may go on after the
+    root with letters or stars ("за*бали").
+    """
+    alternatives = set()
+    for root in roots:
+        n = len(root)
+        for mask in range(1, 2 ** (n - 1)):
+            hidden = [False] + [bool(mask >> i & 1) for i in range(n - 1)]
+            visible = n - sum(hidden)
+            if visible < (1 if root in _ONE_VISIBLE else 2):
+                continue
+            parts, i = [], 0
+            while i < n:
+                if not hidden[i]:
+                    parts.append(re.escape(root[i]))
+                    i += 1
+                    continue
+                j = i
+                while j < n and hidden[j]:
+                    j += 1
+                k = j - i
+                parts.append(rf"\*{{{max(1, k - 1) if j < n else k},{k + 1}}}")
+                i = j
+            alternatives.add("".join(parts))
+    body = "|".join(sorted(alternatives, key=lambda a: (-len(a), a)))
+    return re.compile(r"(?<![\w*])(?:" + body + r")[\w*]*")
+
+
+_MASKED = {category: _masked_pattern(roots) for category, roots in _MASKED_ROOTS.items()}
+
 _IDENTITY = (
     L + r"(?:хохл|хохол|хохлушк|жидов|жидяр|жидомас|черножоп|чернозад|нерусь|пиндос|пендос|кацап)",
     L + r"(?:жид|жиды|жидов|жидам|жидами|жидок|чурка|чурки|чурок|чуркам|хач|хачи|хачей|хачам)" + R,
     L + r"(?:москаль|москали|москалей|русня|укропы|укропов|укропам|зверьки|чучмек|чучмеки|негритос)" + R,
     L + r"(?:ниггер|нигер|нигеры|гомик|гомики|педик|педики|педрила|пидор|пидар|пидр)",
-    r"\bnigg(?:er|a)s?\b|\bfaggots?\b|\bfags?\b|\bkikes?\b|\bchinks?\b|\bspics?\b|\btrann(?:y|ies)\b",
+    L + r"(?:nigg(?:er|a)s?\b|faggots?\b|fags?\b|kikes?\b|chinks?\b|spics?\b|trann(?:y|ies)\b)",
 )
 
 
@@ -102,10 +165,14 @@ def find_matches(text: str, normalized: Normalized | None = None) -> tuple[Match
     """Every lexicon hit in text, as whole words of the original text, in order."""
     norm = normalized if normalized is not None else normalize(text)
     found: list[Match] = []
+    masked = "*" in norm.text
     for category, pattern in _LEXICON:
+        spans = [_word_bounds(norm.text, m.start(), m.end()) for m in pattern.finditer(norm.text)]
+        if masked and category in _MASKED:
+            spans.extend(m.span() for m in _MASKED[category].finditer(norm.text))
+            spans.sort()
         last_end = -1
-        for m in pattern.finditer(norm.text):
-            start, end = _word_bounds(norm.text, m.start(), m.end())
+        for start, end in spans:
             if start < last_end:  # the same word hit by two roots: report it once
                 continue
             last_end = end
@@ -115,9 +182,11 @@ def find_matches(text: str, normalized: Normalized | None = None) -> tuple[Match
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to the whole words it touches."""
-    while start > 0 and text[start - 1].isalpha():
+    """Widen [start, end) to the whole words it touches; a "*" inside a word ("еб*ть") is part of it."""
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "*"):
         start -= 1
-    while end < len(text) and text[end].isalpha():
+    while end < len(text) and (text[end].isalpha() or text[end] == "*"):
         end += 1
+    while text[start] == "*" and start < end - 1:  # "**бля**": a word starts with a letter
+        start += 1
     return start, end

@@ -13,12 +13,16 @@ _LATIN = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"[0-9]")
 _ONE_LETTER_WORDS = frozenset("иаяв")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_MASK = r"[*#%]"  # symbols that stand for censored letters ("бл*ть", "п#здец")
+_MASK_TO_STAR = str.maketrans("#%", "**")
 _W = r"(?:[^\W_]|@)"  # a word character: letter, digit, or @ (a look-alike of а)
 _TOKEN = re.compile(_W + "+")
 # \b rather than lookbehinds: the scan runs over every char of every comment, and \b is cheap.
 _WORK = re.compile(
     # single letters spaced out, three or more, the same separator each time: "х у й", "х. у. й"
     r"\b(?P<spaced>[^\W_](?P<sep>[ .\-_*|/\\~+'`]{1,3})[^\W_](?:(?P=sep)[^\W_])+)\b"
+    # a word with letters masked by symbols ("бл*ть", "п#здец", "х**"): the mask stays, as "*"
+    rf"|\b(?P<masked>[^\W\d_]{_W}*(?:{_MASK}+{_W}*)+)"
     # pieces of one or two chars joined by punctuation: "х.у.й", "ху-й", "т.е"
     r"|\b(?P<joined>[^\W_]{1,2}(?P<punct>[.\-_*|/\\~+'`]{1,3})[^\W_]{1,2}"
     r"(?:(?P=punct)[^\W_]{1,2})*)(?![^\W_])"
@@ -78,6 +82,9 @@ def normalize(text: str) -> Normalized:
         out.add(lowered[pos:first], starts[pos:first], ends[pos:first])
         if m.group("spaced") or m.group("joined"):
             _add_chain(out, lowered, starts, ends, (first, last), prefer_cyrillic)
+        elif m.group("masked"):
+            word = lowered[first:last].translate(_MASK_TO_STAR)
+            _add_word(out, word, starts[first:last], ends[first:last], prefer_cyrillic)
         else:
             _add_word(out, lowered[first:last], starts[first:last], ends[first:last], prefer_cyrillic)
         pos = last
@@ -136,9 +143,18 @@ def _add_chain(
 
 
 def _is_split_word(tokens: list[tuple[int, int]], word: str) -> bool:
-    """"х.у.й" is; "из-за", "и я в" and "1.5" are not: one-letter piece, not all words, not a number."""
+    """"х.у.й" is; "из-за", "и я в", "1.5" and "т.е." are not.
+
+    A split word has a one-letter piece, is not all one-letter words or mostly digits, and has
+    at least 3 letters: two single letters ("т.е.", "т.к.", "и.о.", "у.е.") are an abbreviation.
+    """
     single = any(e - s == 1 for s, e in tokens)
-    return single and not set(word) <= _ONE_LETTER_WORDS and len(_DIGIT.findall(word)) * 2 < len(word)
+    return (
+        single
+        and len(word) >= 3
+        and not set(word) <= _ONE_LETTER_WORDS
+        and len(_DIGIT.findall(word)) * 2 < len(word)
+    )
 
 
 def _add_word(

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from moderation.scoring import CATEGORIES, ToxicityResult, load_embedded_scorer
-from moderation.scoring.embedded import DEFAULT_MODEL_DIR, category_scores
+from moderation.scoring.embedded import DEFAULT_MODEL_DIR, NgramCounter, category_scores, make_vectorizer
 from moderation.scoring.lexicon import Match
 from moderation.training import train_from_pairs
 
@@ -85,6 +85,27 @@ def test_obfuscated_obscenity_is_caught_with_original_span(scorer) -> None:
     assert result.scores["obscene"] >= 0.95
     (hit,) = [m for m in result.matches if m.category == "obscene"]
     assert (hit.word, text[hit.start : hit.end]) == ("х.у.й", "х.у.й")
+
+
+@pytest.mark.parametrize(("text", "word"), [("опять бл*ть пробки", "бл*ть"), ("ну и п#здец у вас", "п#здец")])
+def test_self_censored_mat_is_obscene(scorer, text: str, word: str) -> None:
+    result = scorer.score_batch([text])[0]
+    assert result.scores["obscene"] >= 0.95
+    assert [m.word for m in result.matches if m.category == "obscene"] == [word]
+
+
+def test_ngram_counter_equals_the_vectorizer_and_survives_eviction() -> None:
+    vectorizer = make_vectorizer({"analyzer": "char_wb", "ngram_range": [2, 5], "n_features": 2**18})
+    counter = NgramCounter(vectorizer, cache_size=5)
+    batches = [
+        ["мама мыла раму", "раму мыла мама мама", ""],
+        ["  новые   слова\tи\nпробелы ", "мама", "х*й с ним, т.е. ладно"],
+        ["одно"],
+    ]
+    for texts in batches * 2:
+        expected = vectorizer.transform(texts).toarray()
+        assert np.array_equal(counter.transform(texts).toarray(), expected)
+    assert counter.transform([]).shape == (0, 2**18)
 
 
 def test_english_abusive_vs_clean(scorer) -> None:

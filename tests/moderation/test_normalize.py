@@ -27,6 +27,12 @@ def _original(text: str, fragment: str) -> str:
         ("ду\u200bрак", "дурак"),
         ("дууурак", "дурак"),
         ("бляяяяя!", "бля!"),
+        ("x.y.й", "хуй"),  # Latin look-alikes split by dots
+        ("х*у*й", "хуй"),  # one letter a piece: a split word, not a censored one
+        ("бл*ть", "бл*ть"),  # a censored word keeps its mask for the lexicon
+        ("п#здец", "п*здец"),  # every mask symbol becomes "*"
+        ("е**ть", "е**ть"),
+        ("Х%Й", "х*й"),
     ],
 )
 def test_evasions_are_undone(text: str, expected: str) -> None:
@@ -40,6 +46,10 @@ def test_evasions_are_undone(text: str, expected: str) -> None:
         "Цена выросла на 1.5% в 2023 году",
         "Из-за ремонта дорога закрыта, но не надолго",
         "длинношеее? нет, просто длинный",
+        "т.е. вот так",
+        "т.к. дорогу закрыли, и.о. мэра извинился",
+        "и т.д. и т.п.",
+        "курс у.е. вырос",
     ],
 )
 def test_ordinary_text_only_gets_lowercased(text: str) -> None:
@@ -62,6 +72,12 @@ def test_offsets_point_into_original_text() -> None:
     assert _original(text, "хуй") == "Х.у.Й"
     assert _original("ой бляяяя", "бля") == "бляяяя"
     assert _original("ду\u200bрак", "дурак") == "ду\u200bрак"
+
+
+def test_censored_word_offsets_point_into_original_text() -> None:
+    text = "Полный П#ЗДЕЦ, т.е. беда"
+    assert _original(text, "п*здец") == "П#ЗДЕЦ"
+    assert _original(text, "т.е.") == "т.е."
 
 
 def test_every_normalised_char_has_an_original_span() -> None:
