@@ -10,6 +10,10 @@ from services import processes
 from shared.settings import get_settings
 
 
+DATA_OPTION = click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                           help="CSV with columns text,label (1 = toxic).")
+
+
 @click.group()
 def cli() -> None:
     """Operate the comment moderation service. Settings come from MOD_* environment variables."""
@@ -45,8 +49,7 @@ def site_create(name: str, callback_url: str | None) -> None:
 
 
 @cli.command()
-@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with columns text,label (1 = toxic).")
+@DATA_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the model files (default: the committed model's folder).")
 def train(data: Path, out: Path | None) -> None:
@@ -58,30 +61,33 @@ def train(data: Path, out: Path | None) -> None:
     click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 
 
-@cli.command("bench-scorer")
-@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with columns text,label (the labels are used for ROC-AUC).")
-@click.option("--batch", default=64, show_default=True)
-def bench_scorer(data: Path, batch: int) -> None:
-    """Measure the toxicity scorer: load time, comments/s in batches, ROC-AUC on the data."""
-    import time
-
-    from sklearn.metrics import roc_auc_score
-
+@cli.command("eval")
+@DATA_OPTION
+@click.option("--worst", default=10, show_default=True, help="How many worst false positives/negatives to show.")
+def eval_(data: Path, worst: int) -> None:
+    """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
+    from moderation.evaluation import evaluate, format_quality_report
     from moderation.scorers import get_scorer
-    from moderation.training import benchmark, read_pairs
+    from moderation.training import read_pairs
 
-    pairs = read_pairs(data)
-    started = time.perf_counter()
-    scorer = get_scorer(get_settings().toxicity)
-    load_s = time.perf_counter() - started
-    texts = [text for text, _ in pairs]
-    per_s = benchmark(scorer, texts, batch=batch)
-    scores = [r.scores["toxicity"] for r in scorer.score_batch(texts)]
-    auc = roc_auc_score([label for _, label in pairs], scores)
-    click.echo(f"scorer={scorer.name}:{scorer.version} comments={len(texts)} batch={batch}")
-    click.echo("(ROC-AUC on data the model was trained on is optimistic; see the model card for cross-validated figures)")
-    click.echo(f"load_s={load_s:.2f} per_s={per_s:.0f} roc_auc={auc:.4f}")
+    settings = get_settings()
+    report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
+                      review_threshold=settings.policy.review["toxicity"],
+                      reject_threshold=settings.policy.reject["toxicity"])
+    click.echo(format_quality_report(report))
+
+
+@cli.command("bench-speed")
+@DATA_OPTION
+@click.option("--batch", default=64, show_default=True)
+def bench_speed(data: Path, batch: int) -> None:
+    """Measure the configured toxicity scorer: load time, comments/s one by one and batched, memory."""
+    from moderation.evaluation import format_speed_report, speed_report
+    from moderation.scorers import get_scorer
+    from moderation.training import read_pairs
+
+    texts = [text for text, _ in read_pairs(data)]
+    click.echo(format_speed_report(speed_report(lambda: get_scorer(get_settings().toxicity), texts, batch=batch)))
 
 
 @cli.command("bench-pipeline")

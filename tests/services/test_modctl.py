@@ -84,14 +84,15 @@ def test_train_writes_a_model_the_scorer_loads(modctl, tmp_path):
     assert rude_score > 0.5 > kind_score
 
 
-def test_bench_scorer_prints_its_figures(modctl, tmp_path):
+def test_eval_and_bench_speed_end_with_their_figure_lines(modctl, tmp_path):
     data = tmp_path / "bench.csv"
     data.write_text("text,label\nты тупой урод,1\nспасибо за новость,0\nзаткнись мразь,1\nхорошая статья,0\n", encoding="utf-8")
 
-    result = modctl("bench-scorer", "--data", str(data), "--batch", "2")
+    quality = modctl("eval", "--data", str(data)).output.strip().splitlines()[-1]
+    speed = modctl("bench-speed", "--data", str(data), "--batch", "2").output.strip().splitlines()[-1]
 
-    last = result.output.strip().splitlines()[-1]
-    assert re.fullmatch(r"load_s=\d+\.\d\d per_s=\d+ roc_auc=1\.0000", last), result.output
+    assert re.fullmatch(r"roc_auc=1\.0000 f1=1\.0000 n=4", quality), quality
+    assert re.fullmatch(r"batched_per_s=\d+ single_per_s=\d+ load_s=\d+\.\d+ rss_mb=\d+", speed), speed
 
 
 def test_models_fetch_downloads_and_prints_the_settings(modctl, tmp_path):
