@@ -10,8 +10,9 @@ from ingest.auth import authenticated_site
 from ingest.comments import accept_comment, comment_view, find_comment
 from ingest.db import get_session
 from ingest.errors import ApiError
-from ingest.schemas import CommentIn
+from ingest.schemas import CommentIn, FeedbackIn
 from shared import task_names
+from shared.feedback import record_spam_feedback
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
@@ -26,16 +27,16 @@ def _json_body() -> object:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
 
 
-def _enqueue_scoring(comment_id: int) -> None:
-    # After the commit: the row exists before any worker can look for it. If the broker is
-    # down the comment stays pending and the sweeper enqueues it later; the site still gets 202.
+def _enqueue(task_name: str, arg: int) -> None:
+    # After the commit: the row exists before any worker can look for it. If the broker is down
+    # the work waits in its rows (pending comment, unlearnt feedback) and the sweeper or the next
+    # enqueue picks it up; the site still gets its 202.
     try:
         current_app.extensions["celery"].send_task(
-            task_names.SCORE_COMMENT, args=[comment_id],
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
+            task_name, args=[arg], retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception:
-        log.exception("could not enqueue comment %s; the sweeper will retry", comment_id)
+        log.exception("could not enqueue %s(%s); it will be picked up later", task_name, arg)
 
 
 @bp.post("/comments")
@@ -48,7 +49,7 @@ def post_comment() -> tuple[Response, int, dict[str, str]]:
     session.commit()
     if needs_scoring:
         metrics.COMMENTS_ACCEPTED.inc()
-        _enqueue_scoring(comment.id)
+        _enqueue(task_names.SCORE_COMMENT, comment.id)
     location = url_for("api_v1.get_comment", comment_id=comment.id)
     return jsonify(id=comment.id, status=comment.status, version=comment.version), 202, {"Location": location}
 
@@ -58,3 +59,17 @@ def get_comment(comment_id: int) -> Response:
     session = get_session()
     comment = find_comment(session, authenticated_site(session), comment_id)
     return jsonify(comment_view(session, comment))
+
+
+@bp.post("/comments/<int:comment_id>/feedback")
+def post_feedback(comment_id: int) -> tuple[Response, int]:
+    """The site says a comment is spam or ham; the site's spam model learns from it."""
+    session = get_session()
+    site = authenticated_site(session)
+    comment = find_comment(session, site, comment_id)
+    body = FeedbackIn.model_validate(_json_body())
+    recorded = record_spam_feedback(session, site_id=site.id, comment_id=comment.id, source="site", label=body.label)
+    session.commit()
+    if recorded:
+        _enqueue(task_names.LEARN_SPAM, site.id)
+    return jsonify(comment_id=comment.id, label=body.label, recorded=recorded), 202

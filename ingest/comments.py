@@ -79,6 +79,7 @@ def _verdict_view(verdict: Verdict) -> dict[str, Any]:
         "decision": verdict.decision, "version": verdict.version, "scores": verdict.scores,
         "reasons": verdict.reasons, "decided_by": verdict.decided_by,
         "model": {"name": verdict.model_name, "version": verdict.model_version},
+        "spam_model_version": verdict.spam_model_version,
         "decided_at": _iso(verdict.created_at),
     }
 

@@ -41,7 +41,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def invalid_body(exc: ValidationError) -> Response:
-        return error_response(422, "validation_failed", "The comment has invalid fields.", validation_details(exc))
+        return error_response(422, "validation_failed", "The request has invalid fields.", validation_details(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

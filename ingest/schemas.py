@@ -1,7 +1,7 @@
 """What the news site may send, validated by pydantic; unknown fields are refused."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, IPvAnyAddress, ValidationInfo, field_validator
 
@@ -55,3 +55,9 @@ class CommentIn(Strict):
         if limit and len(text) > limit:
             raise ValueError(f"must be at most {limit} characters (got {len(text)})")
         return text
+
+
+class FeedbackIn(Strict):
+    """The site's verdict on a comment, e.g. after its readers reported it (Akismet's submit-spam/ham)."""
+
+    label: Literal["spam", "ham"]

@@ -1,12 +1,14 @@
-"""Creating sites and issuing their keys (used by `modctl site create`)."""
+"""Creating sites, issuing their keys and setting their domain lists (used by modctl)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ingest.auth import hash_api_key, new_api_key, new_signing_secret
-from shared.models import Site
+from shared.db import insert_many_ignoring_conflicts
+from shared.models import Site, SiteDomainRule
 
 
 @dataclass(frozen=True)
@@ -33,3 +35,10 @@ def reissue_api_key(session: Session, site: Site, api_key: str | None = None) ->
 
 def find_site(session: Session, name: str) -> Site | None:
     return session.scalar(select(Site).where(Site.name == name))
+
+
+def set_domain_rules(session: Session, site: Site, rule: str, domains: Iterable[str]) -> None:
+    """Allow or block domains for the site; a domain has one rule, the latest given."""
+    names = {domain.strip().lower().removeprefix("www.") for domain in domains if domain.strip()}
+    session.execute(delete(SiteDomainRule).where(SiteDomainRule.site_id == site.id, SiteDomainRule.domain.in_(names)))
+    insert_many_ignoring_conflicts(session, SiteDomainRule, [{"site_id": site.id, "domain": d, "rule": rule} for d in sorted(names)])

@@ -6,7 +6,7 @@ Every piece of work is a row; queues only carry row ids, so nothing lives only i
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +65,7 @@ class Comment(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "external_id"),
         Index("ix_comments_status_queued_at", "status", "queued_at"),
+        Index("ix_comments_site_id_author_id", "site_id", "author_id"),  # author history
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -120,6 +121,62 @@ class Verdict(Base):
     decided_by: Mapped[str] = mapped_column(String(200), default="auto")
     model_name: Mapped[str] = mapped_column(String(100))
     model_version: Mapped[str] = mapped_column(String(100))
+    spam_model_version: Mapped[int | None] = mapped_column(Integer)  # the site's spam model, None before it learnt
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SpamLabel:
+    SPAM = "spam"
+    HAM = "ham"
+
+
+class SpamFeedback(Base):
+    """A labelled example for the site's spam model: from the site's API or a moderator's decision.
+
+    One row per (comment, source): repeating the same feedback changes nothing, a new label replaces the old.
+    """
+
+    __tablename__ = "spam_feedback"
+    __table_args__ = (UniqueConstraint("comment_id", "source"), Index("ix_spam_feedback_site_id_id", "site_id", "id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(50))  # "site", "moderator:<name>", ...
+    label: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SpamModelVersion(Base):
+    """One version of a site's spam model: its weights (numpy npz bytes) and what it learnt from."""
+
+    __tablename__ = "spam_models"
+    __table_args__ = (UniqueConstraint("site_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    examples: Mapped[int] = mapped_column(Integer)
+    last_feedback_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))  # learnt up to here
+    weights: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class DomainRule:
+    ALLOW = "allow"
+    BLOCK = "block"
+
+
+class SiteDomainRule(Base):
+    """A domain the site allows (its own, the city's) or blocks (known spam) in comments' links."""
+
+    __tablename__ = "site_domain_rules"
+    __table_args__ = (UniqueConstraint("site_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(253))
+    rule: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 

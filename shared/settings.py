@@ -10,10 +10,12 @@ from shared.categories import CATEGORIES
 
 
 DEFAULT_THRESHOLDS = {"review": 0.5, "reject": 0.9}
+# What a policy sets thresholds for: the toxicity categories and the spam score.
+POLICY_SCORES = (*CATEGORIES, "spam")
 
 
 def _thresholds(value: float) -> dict[str, float]:
-    return dict.fromkeys(CATEGORIES, value)
+    return dict.fromkeys(POLICY_SCORES, value)
 
 
 class PolicySettings(BaseModel):
@@ -66,6 +68,16 @@ class ToxicitySettings(BaseModel):
     batch_interval_s: float = 0.05  # how long a partial batch may wait for company
 
 
+class SpamSettings(BaseModel):
+    """Where spam counters live and how far back they look."""
+
+    # None: counters inside the worker process, enough for one worker (make run); set a Redis URL
+    # when several workers must see each other's duplicates and rates.
+    redis_url: str | None = None
+    duplicate_window_s: int = 3600
+    rate_window_s: int = 300
+
+
 class Settings(BaseSettings):
     """Every setting of every process; env var MOD_<FIELD>, nested with __."""
 
@@ -89,6 +101,7 @@ class Settings(BaseSettings):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     callback: CallbackSettings = Field(default_factory=CallbackSettings)
     toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)
+    spam: SpamSettings = Field(default_factory=SpamSettings)
 
     @property
     def base_url(self) -> str:
