@@ -1,0 +1,144 @@
+"""Near-duplicate comments: a SimHash of the normalised text, looked up in Redis by LSH bands.
+
+The hash reads character trigrams of the comment's words after normalisation, with what a campaign
+changes from copy to copy left out: links, handles, phone numbers and other digits, names (capitalised
+words inside a sentence), punctuation, case, look-alike letters, zero-width characters. Copies that
+differ only in those are always found. Measured on 6,951 real Russian comments (24 million pairs):
+unrelated texts are ~30 bits apart and one pair came within 3 bits (two copies of the same meme).
+A changed word is another matter: SimHash bits flip with the share of trigrams that change, so a copy
+with one word replaced is within 3 bits in ~20% of short comments, ~50% of 200+ characters and ~80%
+of 400+; one changed letter in ~40%, ~80% and ~94%.
+"""
+
+import re
+
+import numpy as np
+import redis
+
+from moderation.scoring.language import count_scripts
+from moderation.scoring.normalize import normalize
+
+SHINGLE = 3  # char trigrams: bigrams put long unrelated Russian texts within 3 bits of each other
+BANDS = 4
+BAND_BITS = 16
+MIN_CHARS = 20  # letters and digits: "Спасибо за новость!" is everybody's, not a campaign
+MAX_CANDIDATES = 500  # per band key: counts saturate there, and a huge campaign costs no more to check
+
+_WORD = re.compile(r"[^\W_]+")
+_CYRILLIC_WORD = re.compile(r"[а-я]")
+# A capitalised word after another word or a comma, not after a full stop: a name or a place, the part
+# a campaign varies.
+_NAME = re.compile(r"(?<=[\w,;:)»\"'\-–—] )[А-ЯЁA-Z][а-яёa-z]+")
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit flips about half the output bits."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+def _canonical(text: str) -> tuple[str, int]:
+    """The words a near-duplicate must share (normalised, no names, links, handles or digits), and
+    how many letters and digits the whole normalised text has."""
+    norm = normalize(_NAME.sub(" ", text)).text
+    words = _WORD.findall(norm)
+    size = sum(map(len, words))
+    counts = count_scripts(text)
+    if counts.cyrillic > counts.latin:
+        # In a Russian comment the Latin or digit tokens are links, handles, phones, prices, dates.
+        words = [w for w in words if _CYRILLIC_WORD.search(w)]
+    return " ".join(w for w in words if not w.isdigit()), size
+
+
+def canonical(text: str) -> str:
+    """The words a near-duplicate must share: normalised, without names, links, handles or digits."""
+    return _canonical(text)[0]
+
+
+def _simhash_of(canon: str) -> int:
+    """64-bit SimHash of a canonical text's character shingles."""
+    if not canon:
+        return 0
+    codes = np.frombuffer(canon.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = max(len(codes) - SHINGLE + 1, 1)
+    hashes = np.zeros(n, dtype=np.uint64)
+    for k in range(min(SHINGLE, len(codes))):
+        hashes = _mix(hashes ^ codes[k : k + n])
+    bits = np.unpackbits(hashes.astype("<u8").view(np.uint8).reshape(n, 8), axis=1, bitorder="little")
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 > n
+    return int(np.packbits(votes, bitorder="little").view("<u8")[0])
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash over shingles of the NORMALISED text: near-identical texts differ in few bits."""
+    return _simhash_of(canonical(text))
+
+
+def _bands(value: int) -> list[int]:
+    mask = (1 << BAND_BITS) - 1
+    return [(value >> (BAND_BITS * i)) & mask for i in range(BANDS)]
+
+
+class DuplicateIndex:
+    """Near-duplicate lookup in Redis, constant time per comment: LSH bands of the SimHash in time-windowed keys.
+
+    Each of the 4 bands of 16 bits is a sorted set `{prefix}:{site}:{band}:{value}` of
+    "comment_id:simhash_hex" scored by time; two hashes within 3 bits share at least one band.
+    Reads and writes are one pipeline each: two comments of a campaign scored at the same moment
+    by two workers may not see each other, the third sees both.
+    """
+
+    def __init__(
+        self, redis: redis.Redis, *, window_s: int = 3600, max_distance: int = 3, prefix: str = "spam:dup"
+    ) -> None:
+        if max_distance >= BANDS:
+            raise ValueError(f"max_distance must be below {BANDS}: only then does a near-duplicate share a band")
+        self.redis = redis
+        self.window_s = window_s
+        self.max_distance = max_distance
+        self.prefix = prefix
+
+    def _keys(self, site_id: int, value: int) -> list[str]:
+        return [f"{self.prefix}:{site_id}:{band}:{part:04x}" for band, part in enumerate(_bands(value))]
+
+    def add_and_count(self, site_id: int, comment_id: int, text: str, now: float) -> int:
+        """How many OTHER comments of this site in the window are (near-)duplicates of this text; records this one.
+
+        Calling it again for the same comment_id does not count it twice.
+        """
+        canon, size = _canonical(text)
+        if size < MIN_CHARS or len(canon.replace(" ", "")) < SHINGLE:
+            return 0
+        value = _simhash_of(canon)
+        keys = self._keys(site_id, value)
+        with self.redis.pipeline() as pipe:
+            for key in keys:
+                pipe.zremrangebyscore(key, "-inf", now - self.window_s)
+                pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
+            replies = pipe.execute()
+        near = self._near(replies[1::2], comment_id, value)
+        with self.redis.pipeline() as pipe:
+            member = f"{comment_id}:{value:016x}"
+            for key in keys:
+                pipe.zadd(key, {member: now}, nx=True)  # a re-scored comment keeps its first time
+                pipe.expire(key, max(int(self.window_s), 1))
+            pipe.execute()
+        return len(near)
+
+    def _near(self, candidates: list[list[bytes | str]], comment_id: int, value: int) -> set[str]:
+        """Ids of other comments whose hash is within max_distance of value."""
+        near: set[str] = set()
+        me = str(comment_id)
+        for members in candidates:
+            for member in members:
+                text = member.decode() if isinstance(member, bytes) else member
+                other_id, _, other_hash = text.rpartition(":")
+                if other_id == me or other_id in near:
+                    continue
+                if (int(other_hash, 16) ^ value).bit_count() <= self.max_distance:
+                    near.add(other_id)
+        return near
