@@ -1,5 +1,6 @@
-"""A site's policy: per-category thresholds that turn scores into approve / review / reject."""
+"""A site's policy: thresholds per toxicity category and for spam turn scores into approve / review / reject."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,8 @@ def _threshold_reason(category: str, score: float, threshold: float, decision: s
     }
 
 
-def _matched_words_reasons(result: ToxicityResult) -> list[dict[str, Any]]:
+def matched_words_reasons(result: ToxicityResult) -> list[dict[str, Any]]:
+    """The lexicon's hits, per category, as written in the comment."""
     by_category: dict[str, list[dict[str, Any]]] = {}
     for match in result.matches:
         by_category.setdefault(match.category, []).append({"word": match.word, "start": match.start, "end": match.end})
@@ -41,14 +43,14 @@ def _matched_words_reasons(result: ToxicityResult) -> list[dict[str, Any]]:
     ]
 
 
-def decide(result: ToxicityResult, policy: Policy) -> tuple[str, list[dict[str, Any]]]:
-    """The decision and every reason behind it: thresholds crossed, then words matched."""
+def decide(scores: Mapping[str, float], policy: Policy) -> tuple[str, list[dict[str, Any]]]:
+    """The decision and the thresholds that made it (toxicity categories and spam alike)."""
     reasons = []
-    for category, score in result.scores.items():
+    for category, score in scores.items():
         if score >= policy.reject.get(category, 2.0):
             reasons.append(_threshold_reason(category, score, policy.reject[category], Decision.REJECT))
         elif score >= policy.review.get(category, 2.0):
             reasons.append(_threshold_reason(category, score, policy.review[category], Decision.REVIEW))
     decisions = {reason["decision"] for reason in reasons}
     decision = next((d for d in (Decision.REJECT, Decision.REVIEW) if d in decisions), Decision.APPROVE)
-    return decision, reasons + _matched_words_reasons(result)
+    return decision, reasons

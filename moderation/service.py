@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
-from moderation.policy import decide, site_policy
+from moderation.policy import decide, matched_words_reasons, site_policy
 from moderation.scoring import ToxicityResult, ToxicityScorer
+from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.settings import PolicySettings
@@ -27,7 +28,8 @@ class Decided:
     """A scored comment and what the policy made of it."""
 
     comment: Comment
-    result: ToxicityResult
+    scores: dict[str, float]
+    spam_model_version: int | None
     decision: str
     reasons: list[dict[str, Any]]
 
@@ -42,9 +44,11 @@ def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
     return [by_id[i] for i in dict.fromkeys(comment_ids) if i in by_id]
 
 
-def _decide(comment: Comment, result: ToxicityResult, defaults: PolicySettings) -> Decided:
-    decision, reasons = decide(result, site_policy(defaults, comment.site.policy or {}))
-    return Decided(comment, result, decision, reasons)
+def _decide(comment: Comment, toxicity: ToxicityResult, spam: SpamResult, defaults: PolicySettings) -> Decided:
+    scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, "spam": round(spam.score, 4)}
+    decision, reasons = decide(scores, site_policy(defaults, comment.site.policy or {}))
+    reasons += matched_words_reasons(toxicity) + spam_reasons(spam)
+    return Decided(comment, scores, spam.model_version, decision, reasons)
 
 
 def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
@@ -52,7 +56,7 @@ def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicitySco
     now = utcnow()
     rows = [{
         "comment_id": d.comment.id, "version": d.comment.version, "decision": d.decision,
-        "scores": {k: round(v, 4) for k, v in d.result.scores.items()}, "reasons": d.reasons,
+        "scores": d.scores, "reasons": d.reasons, "spam_model_version": d.spam_model_version,
         "decided_by": "auto", "model_name": scorer.name, "model_version": scorer.version, "created_at": now,
     } for d in batch]
     inserted = insert_many_ignoring_conflicts(session, Verdict, rows, Verdict.comment_id, Verdict.id)
@@ -89,13 +93,16 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
     return [row.id for row in insert_many_ignoring_conflicts(session, Notification, rows)]
 
 
-def moderate_comments(session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, defaults: PolicySettings) -> list[int]:
-    """Decide a batch of pending comments with one model call; returns the callbacks owed."""
+def moderate_comments(
+    session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, spam: SpamScorer, defaults: PolicySettings
+) -> list[int]:
+    """Decide a batch of pending comments with one model call each; returns the callbacks owed."""
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
         return []
-    results = scorer.score_batch([comment.text for comment in comments])
-    batch = [_decide(comment, result, defaults) for comment, result in zip(comments, results, strict=True)]
+    toxicity = scorer.score_batch([comment.text for comment in comments])
+    spam_results = spam.score(session, comments)
+    batch = [_decide(c, t, s, defaults) for c, t, s in zip(comments, toxicity, spam_results, strict=True)]
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)

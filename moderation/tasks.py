@@ -7,6 +7,8 @@ from celery_batches import Batches, SimpleRequest
 
 from moderation.scorers import get_scorer
 from moderation.service import claim_stale_pending, moderate_comments
+from moderation.spam.learning import learn_site
+from moderation.spam.scorer import get_spam_scorer
 from shared import task_names
 from shared.db import session_scope
 
@@ -26,7 +28,8 @@ def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
     settings = self.app.settings
     comment_ids = [request.args[0] for request in requests]
     with session_scope(settings.database_url) as session:
-        owed = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity), defaults=settings.policy)
+        owed = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity),
+                                 spam=get_spam_scorer(settings.spam), defaults=settings.policy)
     for notification_id in owed:  # after the commit, so the notify worker finds the rows
         self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
 
@@ -42,3 +45,15 @@ def sweep_pending_comments(self: Task) -> int:
     if ids:
         log.warning("re-enqueued %d stale pending comments", len(ids))
     return len(ids)
+
+
+# Idempotent, hence acks_late: it learns only feedback rows above the latest version's last id,
+# and versions are unique per site, so a second run finds nothing new.
+@shared_task(name=task_names.LEARN_SPAM, bind=True, acks_late=True)
+def learn_spam(self: Task, site_id: int) -> int | None:
+    """Teach the site's spam model the feedback it has not learnt yet; stores a new version."""
+    with session_scope(self.app.settings.database_url) as session:
+        version = learn_site(session, site_id)
+    if version is not None:
+        log.info("site %s: spam model version %s", site_id, version)
+    return version

@@ -48,6 +48,31 @@ def site_create(name: str, callback_url: str | None) -> None:
     click.echo("Store both now: the API key cannot be shown again.")
 
 
+@site.group("domain")
+def site_domain() -> None:
+    """Domains a site allows or blocks in comments' links."""
+
+
+@site_domain.command("add")
+@click.option("--site", "site_name", required=True)
+@click.option("--allow", "rule", flag_value="allow", help="Links to it count in the comment's favour.")
+@click.option("--block", "rule", flag_value="block", help="Links to it are spam.")
+@click.argument("domains", nargs=-1, required=True)
+def site_domain_add(site_name: str, rule: str | None, domains: tuple[str, ...]) -> None:
+    """Allow or block DOMAINS (e.g. pskov.ru, or kazino.ru) for a site."""
+    from ingest.sites import find_site, set_domain_rules
+    from shared.db import session_scope
+
+    if rule is None:
+        raise click.UsageError("say --allow or --block")
+    with session_scope(get_settings().database_url) as session:
+        site = find_site(session, site_name)
+        if site is None:
+            raise click.UsageError(f"no site named {site_name!r}")
+        set_domain_rules(session, site, rule, domains)
+    click.echo(f"site {site_name}: {rule} {', '.join(domains)}")
+
+
 @cli.command()
 @DATA_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -111,6 +136,80 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
                f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms")
     click.echo(f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
                f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
+
+
+@cli.command("train-spam")
+@click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
+def train_spam(site_name: str) -> None:
+    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports)."""
+    from ingest.sites import find_site
+    from moderation.spam.learning import retrain_site
+    from shared.db import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        site = find_site(session, site_name)
+        if site is None:
+            raise click.UsageError(f"no site named {site_name!r}")
+        version = retrain_site(session, site.id)
+    click.echo(f"site {site_name}: spam model version {version}" if version else f"site {site_name}: no feedback to learn from yet")
+
+
+def _stream_from_csv(data: Path) -> list:
+    """text,label rows (optional author, ip, created_at: ISO time or epoch seconds) as a stream."""
+    import csv
+    from datetime import datetime
+
+    from moderation.spam.stream import StreamItem
+
+    def when(value: str | None, row: int) -> float:
+        if not value:
+            return row * 30.0
+        return float(value) if value.replace(".", "", 1).isdigit() else datetime.fromisoformat(value).timestamp()
+
+    with data.open(encoding="utf-8", newline="") as handle:
+        return [StreamItem(text=r["text"], label=int(r["label"]), author_id=r.get("author") or f"author-{i}", ip=r.get("ip") or "",
+                           created_at=when(r.get("created_at"), i), article_id=r.get("article") or "a-1")
+                for i, r in enumerate(csv.DictReader(handle))]
+
+
+@cli.command("eval-spam")
+@DATA_OPTION
+def eval_spam(data: Path) -> None:
+    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
+    from moderation.spam.replay import figures, learning_run
+
+    policy = get_settings().policy
+    items = _stream_from_csv(data)
+    scores, per_s = learning_run(items, teach_share=0.0, review=policy.review["spam"], reject=policy.reject["spam"])
+    click.echo(f"{figures([i.label for i in items], scores, policy.review['spam']).line()} per_s={per_s:.0f}")
+
+
+@cli.command("bench-spam")
+@DATA_OPTION
+@click.option("--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns).")
+@click.option("--n", default=4000, show_default=True, help="Stream length.")
+@click.option("--seed", default=0, show_default=True)
+def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
+    """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
+    import random
+
+    from moderation.spam.replay import figures, learning_run
+    from moderation.spam.stream import labelled_stream
+    from moderation.training import read_pairs
+
+    policy = get_settings().policy
+    review, reject = policy.review["spam"], policy.reject["spam"]
+    ham = [text for text, label in read_pairs(data) if label == 0]
+    items = labelled_stream(ham, random.Random(seed), spam_share=0.2, n=n)
+    later = slice(len(items) // 2, None)  # measured where the learner has had half the stream to learn
+    labels = [item.label for item in items][later]
+    before, per_s = learning_run(items, teach_share=0.0, review=review, reject=reject, seed=seed)
+    after, _ = learning_run(items, teach_share=teach, review=review, reject=reject, seed=seed)
+    f_before, f_after = figures(labels, before[later], review), figures(labels, after[later], review)
+    click.echo(f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}")
+    click.echo(f"before learning: {f_before.line()}")
+    click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
+    click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")
 
 
 @cli.group()

@@ -39,6 +39,7 @@ def test_each_comment_gets_a_verdict_and_the_site_a_signed_callback(client, sett
     abusive = results["ru-abusive"]["verdict"]
     assert abusive["decided_by"] == "auto" and abusive["model"]["name"]
     assert abusive["scores"]["toxicity"] > 0.5
+    assert 0 <= abusive["scores"]["spam"] < 0.5 and abusive["spam_model_version"] is None
     assert any(r["code"] == "category_threshold" for r in abusive["reasons"])
     matched = [w["word"] for r in abusive["reasons"] if r["code"] == "matched_words" for w in r["words"]]
     assert "хyйлo" in matched  # as written, Latin look-alikes included
@@ -71,3 +72,19 @@ def test_a_site_that_fails_first_gets_the_callback_on_retry(client, settings, pi
         requests = recorder.wait_for(3)
 
     assert len({request.headers["X-Modsys-Delivery"] for request in requests}) == 1
+
+
+def test_site_feedback_teaches_the_sites_spam_model_in_the_worker(client, site, db, pipeline):
+    from sqlalchemy import select
+
+    from shared.models import SpamModelVersion
+
+    comment_id = client.post("/v1/comments", json=comment_body("s-1", "Займ без отказа, пиши @dengi_bystro"), headers=site.auth).json["id"]
+    wait_until(lambda: decided(client, site, comment_id), what="verdict")
+
+    response = client.post(f"/v1/comments/{comment_id}/feedback", json={"label": "spam"}, headers=site.auth)
+
+    assert response.status_code == 202
+    version = wait_until(lambda: db.commit() or db.scalar(select(SpamModelVersion.version)), what="a learnt spam model")
+    assert version == 1
+    assert db.scalar(select(SpamModelVersion.examples)) == 1

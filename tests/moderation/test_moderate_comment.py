@@ -1,28 +1,41 @@
 """One comment through scoring and policy, on PostgreSQL with the committed model."""
 
+import pytest
 from sqlalchemy import func, select
 
 from moderation.scorers import get_scorer
 from moderation.scoring import CATEGORIES
 from moderation.service import claim_stale_pending, moderate_comments
 from shared.models import Comment, Notification, Verdict
-from shared.settings import PolicySettings, ToxicitySettings
+from moderation.spam.scorer import SpamScorer
+from shared.settings import PolicySettings, SpamSettings, ToxicitySettings
 from tests.support.factories import make_comment
 from tests.support.sites import make_site
 
 SCORER = get_scorer(ToxicitySettings())
 
 
-def moderate(db, comment_id: int) -> int | None:
-    """One comment through the batch path; the callback it owes, if any."""
-    owed = moderate_comments(db, [comment_id], scorer=SCORER, defaults=PolicySettings())
-    db.commit()
-    return owed[0] if owed else None
+@pytest.fixture
+def spam(redis_client) -> SpamScorer:
+    """The real spam scorer, its counters in the tests' Redis database."""
+    return SpamScorer(redis_client, SpamSettings())
 
 
-def test_an_abusive_comment_is_held_with_scores_reasons_and_model(db, site):
+@pytest.fixture
+def moderate(db, spam):
+    """One comment through the batch path; returns the callback it owes, if any."""
+
+    def run(comment_id: int) -> int | None:
+        owed = moderate_comments(db, [comment_id], scorer=SCORER, spam=spam, defaults=PolicySettings())
+        db.commit()
+        return owed[0] if owed else None
+
+    return run
+
+
+def test_an_abusive_comment_is_held_with_scores_reasons_and_model(moderate, db, site):
     comment = make_comment(db, site.id, text="Ты тупая мразь, заткнись")
-    moderate(db, comment.id)
+    moderate(comment.id)
 
     verdict = db.scalar(select(Verdict))
     assert verdict.decision in ("review", "reject")
@@ -33,37 +46,37 @@ def test_an_abusive_comment_is_held_with_scores_reasons_and_model(db, site):
     assert comment.status == {"review": "review", "reject": "rejected"}[verdict.decision]
 
 
-def test_a_friendly_comment_is_approved(db, site):
+def test_a_friendly_comment_is_approved(moderate, db, site):
     comment = make_comment(db, site.id, text="Спасибо за статью, очень интересно про кластер")
-    moderate(db, comment.id)
+    moderate(comment.id)
     db.refresh(comment)
     assert comment.status == "approved"
 
 
-def test_running_twice_stores_one_verdict_and_owes_one_callback(db, settings):
+def test_running_twice_stores_one_verdict_and_owes_one_callback(moderate, db, settings):
     site = make_site(settings.database_url, name="cb", callback_url="http://127.0.0.1:9/cb")
     comment = make_comment(db, site.id)
 
-    first, second = moderate(db, comment.id), moderate(db, comment.id)
+    first, second = moderate(comment.id), moderate(comment.id)
 
     assert first is not None and second is None
     assert db.scalar(select(func.count()).select_from(Verdict)) == 1
     assert db.scalar(select(func.count()).select_from(Notification)) == 1
 
 
-def test_no_callback_is_owed_to_a_site_without_a_callback_url(db, site):
-    assert moderate(db, make_comment(db, site.id).id) is None
+def test_no_callback_is_owed_to_a_site_without_a_callback_url(moderate, db, site):
+    assert moderate(make_comment(db, site.id).id) is None
 
 
-def test_an_unknown_comment_is_ignored(db):
-    assert moderate(db, 424242) is None
+def test_an_unknown_comment_is_ignored(moderate, db):
+    assert moderate(424242) is None
 
 
-def test_a_site_threshold_changes_the_decision(db, settings):
+def test_a_site_threshold_changes_the_decision(moderate, db, settings):
     never = dict.fromkeys(CATEGORIES, 1.01)  # no score reaches these thresholds
     lenient = make_site(settings.database_url, name="lenient", policy={"review": never, "reject": never})
     comment = make_comment(db, lenient.id, text="Ты тупая мразь, заткнись")
-    moderate(db, comment.id)
+    moderate(comment.id)
     db.refresh(comment)
     assert comment.status == "approved"
 
@@ -90,14 +103,14 @@ class CountingScorer:
         return SCORER.score_batch(texts)
 
 
-def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, settings):
+def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, settings, spam):
     site = make_site(settings.database_url, name="batch", callback_url="http://127.0.0.1:9/cb")
     clean = make_comment(db, site.id, external_id="a", text="Спасибо, хорошая новость")
     rude = make_comment(db, site.id, external_id="b", text="Заткнись, тупая мразь")
     done = make_comment(db, site.id, external_id="c", status="approved")
     scorer = CountingScorer()
 
-    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, defaults=PolicySettings())
+    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, spam=spam, defaults=PolicySettings())
     db.commit()
 
     assert scorer.calls == 1

@@ -1,12 +1,12 @@
 """Thresholds turn scores into approve / review / reject, and say which rule decided."""
 
-from moderation.policy import Policy, decide, site_policy
+from moderation.policy import decide, matched_words_reasons, site_policy
 from moderation.scoring import CATEGORIES, Match, ToxicityResult
 from shared.settings import PolicySettings
 
 
-def result(**scores: float) -> ToxicityResult:
-    return ToxicityResult(scores={c: scores.get(c, 0.0) for c in CATEGORIES}, languages=("ru",))
+def result(**scores: float) -> dict[str, float]:
+    return {c: scores.get(c, 0.0) for c in (*CATEGORIES, "spam")}
 
 
 POLICY = site_policy(PolicySettings(), {})
@@ -29,6 +29,12 @@ def test_any_category_over_its_reject_threshold_rejects():
     assert {(r["category"], r["decision"]) for r in reasons} == {("toxicity", "review"), ("threat", "reject")}
 
 
+def test_blatant_spam_is_rejected_and_doubtful_spam_reviewed():
+    assert decide(result(spam=0.95), POLICY)[0] == "reject"
+    decision, reasons = decide(result(spam=0.6), POLICY)
+    assert decision == "review" and reasons[0]["category"] == "spam"
+
+
 def test_a_site_policy_overrides_only_the_thresholds_it_names():
     strict = site_policy(PolicySettings(), {"reject": {"toxicity": 0.6}})
     assert strict.reject["toxicity"] == 0.6 and strict.reject["threat"] == 0.9
@@ -39,6 +45,5 @@ def test_a_site_policy_overrides_only_the_thresholds_it_names():
 def test_matched_words_are_reported_with_their_spans():
     matches = (Match(category="obscene", word="хyй", start=4, end=7),)
     scored = ToxicityResult(scores={c: 0.0 for c in CATEGORIES}, languages=("ru",), matches=matches)
-    _, reasons = decide(scored, Policy(review={}, reject={}))
-    assert reasons == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
+    assert matched_words_reasons(scored) == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
                         "message": "obscene: хyй"}]

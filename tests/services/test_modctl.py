@@ -110,3 +110,18 @@ def test_models_fetch_downloads_and_prints_the_settings(modctl, tmp_path):
     assert f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={tmp_path / 'multilingual.ckpt'}" in result.output
     assert f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={tmp_path / 'xlm-roberta-base'}" in result.output
     assert (tmp_path / "multilingual.ckpt").read_bytes() == b"weights"
+
+
+def test_eval_spam_and_bench_spam_end_with_their_figure_lines(modctl, tmp_path):
+    rows = ["text,label,author,ip,created_at"]
+    for n in range(20):
+        rows.append(f"Спасибо за новость про мост номер {n},0,reader-{n},198.51.100.{n},{n * 600}")
+        rows.append(f"Казино Вулкан! Бонус 5000 пиши в телегу @win_{n} +7 900 123 45 6{n % 10},1,bot,203.0.113.5,{n * 600 + 5}")
+    data = tmp_path / "spam.csv"
+    data.write_text("\n".join(rows), encoding="utf-8")
+
+    evaluated = modctl("eval-spam", "--data", str(data)).output.strip().splitlines()[-1]
+    benched = modctl("bench-spam", "--data", str(data), "--n", "200").output.strip().splitlines()[-1]
+
+    assert re.fullmatch(r"precision=1\.0000 recall=1\.0000 f1=1\.0000 roc_auc=1\.0000 n=40 per_s=\d+", evaluated), evaluated
+    assert re.fullmatch(r"f1_before=\d\.\d{4} f1_after=\d\.\d{4} per_s=\d+", benched), benched

@@ -1,15 +1,19 @@
 """Rows as the pipeline leaves them, for tests that start half-way along it."""
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from shared.models import Comment, CommentVersion, Notification, Verdict
 
 
-def make_comment(db: Session, site_id: int, *, text: str = "Хорошая новость", external_id: str = "c-1", status: str = "pending") -> Comment:
-    comment = Comment(
-        site_id=site_id, external_id=external_id, text=text, text_sha256="0" * 64, status=status,
-        article_id="a-1", article_url="https://luki.ru/news/1", author_id="u-1", author_name="Читатель",
-    )
+def make_comment(db: Session, site_id: int, *, text: str = "Хорошая новость", external_id: str = "c-1", status: str = "pending", **fields: Any) -> Comment:
+    """A stored comment; `fields` override any column (author_id, author_ip, created_at, ...)."""
+    values = {
+        "site_id": site_id, "external_id": external_id, "text": text, "text_sha256": "0" * 64, "status": status,
+        "article_id": "a-1", "article_url": "https://luki.ru/news/1", "author_id": "u-1", "author_name": "Читатель",
+    }
+    comment = Comment(**{**values, **fields})
     db.add(comment)
     db.flush()
     db.add(CommentVersion(comment_id=comment.id, version=1, text=text))

@@ -1,0 +1,99 @@
+"""Spam signals that need more than the text: duplicates, posting rates, account age, author history."""
+
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from moderation.spam.fingerprint import DuplicateIndex
+from moderation.spam.rates import RateCounter
+from moderation.spam.signals import Signal
+from shared.models import Comment, CommentStatus, as_utc
+
+# Weights are log-odds contributions, like the text signals'. A reader may post a few comments
+# in a lively thread, and many readers share a mobile operator's IP, so rates count only above a floor.
+AUTHOR_RATE_FLOOR = 3
+IP_RATE_FLOOR = 6
+FRESH_ACCOUNT = timedelta(minutes=10)
+NEW_ACCOUNT = timedelta(days=1)
+History = dict[tuple[int, str], dict[str, int]]
+
+
+def _ago(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} minutes ago" if minutes < 120 else f"{minutes // 60} hours ago"
+
+
+def duplicate_signal(count: int, window_s: int) -> Signal | None:
+    if count < 1:
+        return None
+    weight = min(1.5 + 0.5 * math.log2(count), 4.0)
+    return Signal("duplicate", weight, f"same text as {count} comments in the last {window_s // 60} minutes", {"count": count})
+
+
+def rate_signal(code: str, count: int, floor: int, per: float, who: str, window_s: int) -> Signal | None:
+    if count <= floor:
+        return None
+    weight = min(per * (count - floor), 3.0)
+    return Signal(code, weight, f"{count} comments from this {who} in {window_s // 60} minutes", {"count": count})
+
+
+def account_signal(comment: Comment) -> Signal | None:
+    registered = as_utc(comment.author_registered_at)
+    if registered is None:
+        return None
+    age = as_utc(comment.posted_at or comment.created_at) - registered
+    if age < FRESH_ACCOUNT:
+        return Signal("new_account", 1.5, f"account registered {_ago(age)}", {"age_s": int(age.total_seconds())})
+    if age < NEW_ACCOUNT:
+        return Signal("new_account", 0.7, f"account registered {_ago(age)}", {"age_s": int(age.total_seconds())})
+    return None
+
+
+def history_signal(counts: dict[str, int]) -> Signal | None:
+    approved, rejected = counts.get(CommentStatus.APPROVED, 0), counts.get(CommentStatus.REJECTED, 0)
+    if rejected >= 2:
+        return Signal("author_history", min(0.5 * rejected, 2.0), f"author has {rejected} rejected comments", counts)
+    if approved >= 3 and not rejected:
+        return Signal("author_history", -1.5, f"author has {approved} approved comments and none rejected", counts)
+    return None
+
+
+def author_history(session: Session, comments: Sequence[Comment]) -> History:
+    """Approved and rejected comments per (site, author), one query for the whole batch."""
+    authors = list({(c.site_id, c.author_id) for c in comments})
+    rows = session.execute(
+        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
+        .where(tuple_(Comment.site_id, Comment.author_id).in_(authors),
+               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED]))
+        .group_by(Comment.site_id, Comment.author_id, Comment.status)
+    )
+    history: History = {}
+    for site_id, author_id, status, count in rows:
+        history.setdefault((site_id, author_id), {})[status] = count
+    return history
+
+
+class ContextSignals:
+    """Duplicates and rates kept in Redis (shared by all workers), history from the database."""
+
+    def __init__(self, duplicates: DuplicateIndex, rates: RateCounter, *, duplicate_window_s: int, rate_window_s: int) -> None:
+        self.duplicates, self.rates = duplicates, rates
+        self.duplicate_window_s, self.rate_window_s = duplicate_window_s, rate_window_s
+
+    def for_comment(self, comment: Comment, history: History) -> list[Signal]:
+        """Every context signal that fires; recording this comment in the counters (idempotently)."""
+        now = as_utc(comment.created_at).timestamp()
+        member, window = str(comment.id), self.rate_window_s
+        found = [
+            duplicate_signal(self.duplicates.add_and_count(comment.site_id, comment.id, comment.text, now), self.duplicate_window_s),
+            rate_signal("rate_author", self.rates.hit(f"author:{comment.site_id}:{comment.author_id}", member, now, window),
+                        AUTHOR_RATE_FLOOR, 0.6, "author", window),
+            rate_signal("rate_ip", self.rates.hit(f"ip:{comment.site_id}:{comment.author_ip}", member, now, window),
+                        IP_RATE_FLOOR, 0.4, "IP address", window) if comment.author_ip else None,
+            account_signal(comment),
+            history_signal(history.get((comment.site_id, comment.author_id), {})),
+        ]
+        return [signal for signal in found if signal is not None]

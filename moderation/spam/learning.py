@@ -1,0 +1,81 @@
+"""The spam model learns from feedback (moderators' decisions, the site's reports), per site.
+
+Incremental: each run reads the feedback rows it has not seen (ids above the latest version's
+last_feedback_id) and stores the updated model as a new version. Retraining starts over from
+every row. Versions are unique per site, so two workers learning at once store one new version;
+the other's examples are picked up by the next run.
+"""
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from moderation.spam.classifier import SpamModel, train_spam_model
+from moderation.spam.scorer import PRIOR_LOGIT
+from moderation.spam.signals import text_signals
+from shared.db import insert_many_ignoring_conflicts
+from shared.models import Comment, SpamFeedback, SpamLabel, SpamModelVersion, Verdict, utcnow
+
+Example = tuple[str, list[str], int]
+Examples = tuple[list[Example], list[float], int]  # examples, their offsets, the last feedback id
+
+
+def latest_version(session: Session, site_id: int) -> SpamModelVersion | None:
+    return session.scalar(
+        select(SpamModelVersion).where(SpamModelVersion.site_id == site_id).order_by(SpamModelVersion.version.desc()).limit(1)
+    )
+
+
+def _signals(text: str, reasons: list[dict] | None) -> tuple[list[str], float]:
+    """The spam signals the verdict saw (duplicates and rates included) and the log-odds they gave
+    with the prior; from the text alone for a comment not scored yet."""
+    if reasons is None:
+        found = text_signals(text)
+        return [s.code for s in found], PRIOR_LOGIT + sum(s.weight for s in found)
+    found = [r for r in reasons if r.get("code") == "spam_signal"]
+    return [r["signal"] for r in found], PRIOR_LOGIT + sum(r["weight"] for r in found)
+
+
+def feedback_examples(session: Session, site_id: int, after_id: int = 0) -> Examples:
+    """Labelled examples from feedback rows above `after_id`, in order, with their offsets: the
+    model learns what the signals missed, not the signals again."""
+    rows = session.execute(
+        select(SpamFeedback.id, SpamFeedback.label, Comment.text, Verdict.reasons)
+        .join(Comment, Comment.id == SpamFeedback.comment_id)
+        .outerjoin(Verdict, and_(Verdict.comment_id == Comment.id, Verdict.version == Comment.version))
+        .where(SpamFeedback.site_id == site_id, SpamFeedback.id > after_id)
+        .order_by(SpamFeedback.id)
+    ).all()
+    examples, offsets = [], []
+    for _, label, text, reasons in rows:
+        codes, offset = _signals(text, reasons)
+        examples.append((text, codes, int(label == SpamLabel.SPAM)))
+        offsets.append(offset)
+    return examples, offsets, (rows[-1].id if rows else after_id)
+
+
+def _store(session: Session, site_id: int, model: SpamModel, version: int, last_feedback_id: int) -> int | None:
+    stored = insert_many_ignoring_conflicts(session, SpamModelVersion, [{
+        "site_id": site_id, "version": version, "examples": model.examples,
+        "last_feedback_id": last_feedback_id, "weights": model.to_bytes(), "created_at": utcnow(),
+    }])
+    return version if stored else None
+
+
+def learn_site(session: Session, site_id: int) -> int | None:
+    """Learn the feedback not yet learnt; the new version, or None when there was nothing new."""
+    latest = latest_version(session, site_id)
+    examples, offsets, last_id = feedback_examples(session, site_id, latest.last_feedback_id if latest else 0)
+    if not examples:
+        return None
+    model = SpamModel.from_bytes(latest.weights) if latest else SpamModel.empty()
+    model.learn_many(examples, offsets)
+    return _store(session, site_id, model, (latest.version if latest else 0) + 1, last_id)
+
+
+def retrain_site(session: Session, site_id: int) -> int | None:
+    """Train from all of the site's feedback from scratch; the new version, or None without feedback."""
+    examples, offsets, last_id = feedback_examples(session, site_id)
+    if not examples:
+        return None
+    latest = latest_version(session, site_id)
+    return _store(session, site_id, train_spam_model(examples, offsets=offsets), (latest.version if latest else 0) + 1, last_id)

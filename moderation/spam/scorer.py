@@ -1,0 +1,118 @@
+"""The spam score: text and context signals plus the site's learnt model, as one probability."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.spam.classifier import SpamModel
+from moderation.spam.context import ContextSignals, author_history
+from moderation.spam.fingerprint import DuplicateIndex
+from moderation.spam.rates import RateCounter
+from moderation.spam.signals import Signal, text_signals
+from shared.models import Comment, DomainRule, SiteDomainRule, SpamModelVersion
+from shared.settings import SpamSettings
+
+# Log-odds of spam before any signal: about 5%, so one strong signal alone is doubtful (review)
+# and several together are blatant (reject).
+PRIOR_LOGIT = -3.0
+DomainRules = tuple[frozenset[str], frozenset[str]]
+
+
+@dataclass(frozen=True)
+class SpamResult:
+    score: float
+    signals: list[Signal]
+    model_version: int | None
+
+
+def spam_reasons(result: SpamResult) -> list[dict[str, Any]]:
+    """The signals as verdict reasons, in words a moderator understands."""
+    return [
+        {"code": "spam_signal", "signal": s.code, "weight": round(s.weight, 2), "message": s.message, "details": s.details}
+        for s in sorted(result.signals, key=lambda s: -abs(s.weight))
+    ]
+
+
+def _domain_rules(session: Session, site_ids: set[int]) -> dict[int, DomainRules]:
+    rules: dict[int, tuple[set[str], set[str]]] = {site_id: (set(), set()) for site_id in site_ids}
+    for site_id, domain, rule in session.execute(
+        select(SiteDomainRule.site_id, SiteDomainRule.domain, SiteDomainRule.rule).where(SiteDomainRule.site_id.in_(site_ids))
+    ):
+        rules[site_id][0 if rule == DomainRule.ALLOW else 1].add(domain)
+    return {site_id: (frozenset(allow), frozenset(block)) for site_id, (allow, block) in rules.items()}
+
+
+class SpamScorer:
+    """Scores a batch of comments; one per worker process, its site models cached by version."""
+
+    def __init__(self, client: redis.Redis, settings: SpamSettings) -> None:
+        self.context = ContextSignals(
+            DuplicateIndex(client, window_s=settings.duplicate_window_s), RateCounter(client),
+            duplicate_window_s=settings.duplicate_window_s, rate_window_s=settings.rate_window_s,
+        )
+        self._models: dict[int, tuple[int, SpamModel]] = {}  # site -> (version, model): the latest only
+
+    def _site_models(self, session: Session, site_ids: set[int]) -> dict[int, SpamModel]:
+        """Each site's latest model; only a version this process has not seen is read from the database."""
+        latest = dict(session.execute(
+            select(SpamModelVersion.site_id, func.max(SpamModelVersion.version))
+            .where(SpamModelVersion.site_id.in_(site_ids)).group_by(SpamModelVersion.site_id)
+        ).all())
+        for site_id, version in latest.items():
+            if self._models.get(site_id, (None,))[0] != version:
+                weights = session.scalar(select(SpamModelVersion.weights).where(
+                    SpamModelVersion.site_id == site_id, SpamModelVersion.version == version))
+                self._models[site_id] = (version, SpamModel.from_bytes(weights))
+        return {site_id: self._models[site_id][1] for site_id in latest}
+
+    def score(self, session: Session, comments: Sequence[Comment]) -> list[SpamResult]:
+        """One result per comment, in order; records each in the duplicate and rate counters."""
+        site_ids = {c.site_id for c in comments}
+        rules, models, history = _domain_rules(session, site_ids), self._site_models(session, site_ids), author_history(session, comments)
+        signals = [
+            text_signals(c.text, allowed_domains=rules[c.site_id][0], blocked_domains=rules[c.site_id][1])
+            + self.context.for_comment(c, history)
+            for c in comments
+        ]
+        learnt = _learnt_logits(models, comments, signals)
+        return [
+            SpamResult(_sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + model_logit), sig,
+                       self._models[c.site_id][0] if c.site_id in models else None)
+            for c, sig, model_logit in zip(comments, signals, learnt, strict=True)
+        ]
+
+
+def _learnt_logits(models: dict[int, SpamModel], comments: Sequence[Comment], signals: list[list[Signal]]) -> list[float]:
+    """Each site's model on its own comments, one batched call per site; 0 where a site has no model yet."""
+    learnt = [0.0] * len(comments)
+    for site_id, model in models.items():
+        mine = [i for i, c in enumerate(comments) if c.site_id == site_id]
+        values = model.logits([comments[i].text for i in mine], [[s.code for s in signals[i]] for i in mine])
+        for i, value in zip(mine, values, strict=True):
+            learnt[i] = float(value)
+    return learnt
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@cache
+def _build(settings_json: str) -> SpamScorer:
+    settings = SpamSettings.model_validate_json(settings_json)
+    if settings.redis_url:
+        return SpamScorer(redis.Redis.from_url(settings.redis_url), settings)
+    import fakeredis  # one worker (make run): an in-process Redis is all the counters need
+
+    return SpamScorer(fakeredis.FakeRedis(), settings)
+
+
+def get_spam_scorer(settings: SpamSettings) -> SpamScorer:
+    """The process's spam scorer: Redis when configured, else counters inside this process."""
+    return _build(settings.model_dump_json())
