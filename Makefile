@@ -43,6 +43,9 @@ bench-quality: $(INSTALLED) ## Toxicity scorer quality: make bench-quality DATA=
 bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make bench-speed DATA=FILE.csv
 	$(BIN)/modctl bench-speed --data $(DATA)
 
+bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
+	$(BIN)/modctl bench-spam --data $(DATA)
+
 BENCH_ENV := MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7
 bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
 	scripts/ensure-services
@@ -64,4 +67,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test install lint train bench-quality bench-speed bench-pipeline up down clean help
+.PHONY: run test install lint train bench-quality bench-speed bench-spam bench-pipeline up down clean help
