@@ -16,6 +16,9 @@ from shared.models import Comment, CommentStatus, as_utc
 # in a lively thread, and many readers share a mobile operator's IP, so rates count only above a floor.
 AUTHOR_RATE_FLOOR = 3
 IP_RATE_FLOOR = 6
+# A regional site gets a few hundred comments a day; this many in one window is a flood, and during
+# a flood every comment is a little more likely to be part of it.
+SITE_FLOOD_FLOOR = 100
 FRESH_ACCOUNT = timedelta(minutes=10)
 NEW_ACCOUNT = timedelta(days=1)
 History = dict[tuple[int, str], dict[str, int]]
@@ -38,6 +41,13 @@ def rate_signal(code: str, count: int, floor: int, per: float, who: str, window_
         return None
     weight = min(per * (count - floor), 3.0)
     return Signal(code, weight, f"{count} comments from this {who} in {window_s // 60} minutes", {"count": count})
+
+
+def site_flood_signal(count: int, window_s: int) -> Signal | None:
+    if count <= SITE_FLOOD_FLOOR:
+        return None
+    weight = min(0.5 + 0.5 * math.log2(count / SITE_FLOOD_FLOOR), 1.5)
+    return Signal("rate_site", weight, f"a flood: {count} comments on this site in {window_s // 60} minutes", {"count": count})
 
 
 def account_signal(comment: Comment) -> Signal | None:
@@ -93,6 +103,7 @@ class ContextSignals:
                         AUTHOR_RATE_FLOOR, 0.6, "author", window),
             rate_signal("rate_ip", self.rates.hit(f"ip:{comment.site_id}:{comment.author_ip}", member, now, window),
                         IP_RATE_FLOOR, 0.4, "IP address", window) if comment.author_ip else None,
+            site_flood_signal(self.rates.hit(f"site:{comment.site_id}", member, now, window), window),
             account_signal(comment),
             history_signal(history.get((comment.site_id, comment.author_id), {})),
         ]

@@ -72,6 +72,16 @@ def test_a_burst_from_one_ip_raises_the_score_but_the_same_volume_spread_out_doe
     assert burst[-1].scores["spam"] > spread[-1].scores["spam"]
 
 
+def test_a_flood_on_the_site_is_a_signal_for_every_comment_in_it(decide):
+    from moderation.spam.context import SITE_FLOOD_FLOOR
+
+    flood = decide(*[{"text": f"Комментарий {n} о погоде", "author_id": f"f-{n}", "author_ip": f"192.0.2.{n % 250}",
+                      "created_at": T0 + timedelta(seconds=n)} for n in range(SITE_FLOOD_FLOOR + 2)])
+
+    assert "rate_site" not in signals(flood[SITE_FLOOD_FLOOR - 1])
+    assert signals(flood[-1])["rate_site"]["details"]["count"] == SITE_FLOOD_FLOOR + 2
+
+
 def test_a_fresh_account_is_a_signal(decide):
     (verdict,) = decide({"text": "Все подробности по ссылке в профиле", "created_at": T0, "posted_at": T0,
                          "author_registered_at": T0 - timedelta(minutes=2)})
