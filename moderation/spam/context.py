@@ -93,18 +93,34 @@ class ContextSignals:
         self.duplicates, self.rates = duplicates, rates
         self.duplicate_window_s, self.rate_window_s = duplicate_window_s, rate_window_s
 
-    def for_comment(self, comment: Comment, history: History) -> list[Signal]:
-        """Every context signal that fires; recording this comment in the counters (idempotently)."""
-        now = as_utc(comment.created_at).timestamp()
-        member, window = str(comment.id), self.rate_window_s
+    def for_batch(self, comments: Sequence[Comment], history: History) -> list[list[Signal]]:
+        """Every context signal that fires, per comment; records the comments in the counters
+        (idempotently) in a few round trips for the whole batch, each counting those before it."""
+        now = [as_utc(c.created_at).timestamp() for c in comments]
+        window = self.rate_window_s
+        duplicates = self.duplicates.add_and_count_many([(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)])
+        keyed = [(c, t, who, key) for c, t in zip(comments, now, strict=True) for who, key in _rate_keys(c)]
+        rates = self.rates.hit_many([(key, str(c.id), t, window) for c, t, _, key in keyed])
+        counts: dict[tuple[int, str], int] = {(c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)}
+        return [self._signals(c, duplicates[i], counts, history) for i, c in enumerate(comments)]
+
+    def _signals(self, comment: Comment, duplicates: int, counts: dict[tuple[int, str], int], history: History) -> list[Signal]:
+        window = self.rate_window_s
         found = [
-            duplicate_signal(self.duplicates.add_and_count(comment.site_id, comment.id, comment.text, now), self.duplicate_window_s),
-            rate_signal("rate_author", self.rates.hit(f"author:{comment.site_id}:{comment.author_id}", member, now, window),
-                        AUTHOR_RATE_FLOOR, 0.6, "author", window),
-            rate_signal("rate_ip", self.rates.hit(f"ip:{comment.site_id}:{comment.author_ip}", member, now, window),
-                        IP_RATE_FLOOR, 0.4, "IP address", window) if comment.author_ip else None,
-            site_flood_signal(self.rates.hit(f"site:{comment.site_id}", member, now, window), window),
+            duplicate_signal(duplicates, self.duplicate_window_s),
+            rate_signal("rate_author", counts[(comment.id, "author")], AUTHOR_RATE_FLOOR, 0.6, "author", window),
+            rate_signal("rate_ip", counts[(comment.id, "ip")], IP_RATE_FLOOR, 0.4, "IP address", window)
+            if comment.author_ip else None,
+            site_flood_signal(counts[(comment.id, "site")], window),
             account_signal(comment),
             history_signal(history.get((comment.site_id, comment.author_id), {})),
         ]
         return [signal for signal in found if signal is not None]
+
+
+def _rate_keys(comment: Comment) -> list[tuple[str, str]]:
+    """What a comment counts towards: its author, its IP (when known) and its site."""
+    keys = [("author", f"author:{comment.site_id}:{comment.author_id}"), ("site", f"site:{comment.site_id}")]
+    if comment.author_ip:
+        keys.append(("ip", f"ip:{comment.site_id}:{comment.author_ip}"))
+    return keys

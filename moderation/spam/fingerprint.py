@@ -11,6 +11,7 @@ of 400+; one changed letter in ~40%, ~80% and ~94%.
 """
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import redis
@@ -110,24 +111,44 @@ class DuplicateIndex:
 
         Calling it again for the same comment_id does not count it twice.
         """
+        return self.add_and_count_many([(site_id, comment_id, text, now)])[0]
+
+    def add_and_count_many(self, items: Sequence[tuple[int, int, str, float]]) -> list[int]:
+        """`add_and_count` for many (site_id, comment_id, text, now) in two round trips.
+
+        Each item also counts the items before it in the batch, as if they had been added one by one.
+        """
+        hashed = [(site_id, comment_id, self._hash(text), now) for site_id, comment_id, text, now in items]
+        counted = [h for h in hashed if h[2] is not None]
+        with self.redis.pipeline() as pipe:
+            for site_id, _, value, now in counted:
+                for key in self._keys(site_id, value):
+                    pipe.zremrangebyscore(key, "-inf", now - self.window_s)
+                    pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
+            replies = pipe.execute()
+        counts: dict[int, int] = {}
+        for n, (site_id, comment_id, value, _) in enumerate(counted):
+            stored = replies[n * 2 * BANDS + 1:(n + 1) * 2 * BANDS:2]
+            earlier = [[f"{c}:{v:016x}" for s, c, v, _ in counted[:n] if s == site_id]]
+            counts[comment_id] = len(self._near(stored + earlier, comment_id, value))
+        self._record(counted)
+        return [counts.get(comment_id, 0) for _, comment_id, _, _ in hashed]
+
+    def _hash(self, text: str) -> int | None:
+        """The SimHash of a text long enough to say anything (short ones like "Спасибо!" are everyone's)."""
         canon, size = _canonical(text)
         if size < MIN_CHARS or len(canon.replace(" ", "")) < SHINGLE:
-            return 0
-        value = _simhash_of(canon)
-        keys = self._keys(site_id, value)
+            return None
+        return _simhash_of(canon)
+
+    def _record(self, counted: Sequence[tuple[int, int, int, float]]) -> None:
         with self.redis.pipeline() as pipe:
-            for key in keys:
-                pipe.zremrangebyscore(key, "-inf", now - self.window_s)
-                pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
-            replies = pipe.execute()
-        near = self._near(replies[1::2], comment_id, value)
-        with self.redis.pipeline() as pipe:
-            member = f"{comment_id}:{value:016x}"
-            for key in keys:
-                pipe.zadd(key, {member: now}, nx=True)  # a re-scored comment keeps its first time
-                pipe.expire(key, max(int(self.window_s), 1))
+            for site_id, comment_id, value, now in counted:
+                member = f"{comment_id}:{value:016x}"
+                for key in self._keys(site_id, value):
+                    pipe.zadd(key, {member: now}, nx=True)  # a re-scored comment keeps its first time
+                    pipe.expire(key, max(int(self.window_s), 1))
             pipe.execute()
-        return len(near)
 
     def _near(self, candidates: list[list[bytes | str]], comment_id: int, value: int) -> set[str]:
         """Ids of other comments whose hash is within max_distance of value."""

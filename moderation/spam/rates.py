@@ -1,5 +1,7 @@
 """Posting rates: how many comments one author or one IP posted in the last minutes, in Redis."""
 
+from collections.abc import Sequence
+
 import redis
 
 
@@ -17,13 +19,21 @@ class RateCounter:
     def hit(self, key: str, member: str, now: float, window_s: int) -> int:
         """Record `member` (e.g. a comment id) under `key` at `now`; the number of members within the last
         window_s, this one included. Idempotent per member."""
-        name = f"{self.prefix}:{key}:{window_s}"
+        return self.hit_many([(key, member, now, window_s)])[0]
+
+    def hit_many(self, hits: Sequence[tuple[str, str, float, int]]) -> list[int]:
+        """`hit` for many (key, member, now, window_s) in one round trip; each counts the ones before it."""
+        with self.redis.pipeline() as pipe:  # MULTI/EXEC: the hits run in order, nothing else in between
+            for key, member, now, window_s in hits:
+                self._queue(pipe, f"{self.prefix}:{key}:{window_s}", str(member), now, window_s)
+            replies = pipe.execute()
+        return [int(count) for count in replies[2::4]]
+
+    @staticmethod
+    def _queue(pipe: redis.client.Pipeline, name: str, member: str, now: float, window_s: int) -> None:
         start = now - window_s
-        with self.redis.pipeline() as pipe:  # MULTI/EXEC: one round trip, and no other hit in between
-            pipe.zremrangebyscore(name, "-inf", start)
-            # nx: a retried comment keeps its first time, so a retry never moves it into a later window.
-            pipe.zadd(name, {str(member): now}, nx=True)
-            pipe.zcount(name, f"({start}", now)
-            pipe.expire(name, max(int(window_s), 1))
-            _, _, count, _ = pipe.execute()
-        return int(count)
+        pipe.zremrangebyscore(name, "-inf", start)
+        # nx: a retried comment keeps its first time, so a retry never moves it into a later window.
+        pipe.zadd(name, {member: now}, nx=True)
+        pipe.zcount(name, f"({start}", now)
+        pipe.expire(name, max(int(window_s), 1))

@@ -75,10 +75,10 @@ class SpamScorer:
         """One result per comment, in order; records each in the duplicate and rate counters."""
         site_ids = {c.site_id for c in comments}
         rules, models, history = _domain_rules(session, site_ids), self._site_models(session, site_ids), author_history(session, comments)
+        context = self.context.for_batch(comments, history)
         signals = [
-            text_signals(c.text, allowed_domains=rules[c.site_id][0], blocked_domains=rules[c.site_id][1])
-            + self.context.for_comment(c, history)
-            for c in comments
+            text_signals(c.text, allowed_domains=rules[c.site_id][0], blocked_domains=rules[c.site_id][1]) + found
+            for c, found in zip(comments, context, strict=True)
         ]
         learnt = _learnt_logits(models, comments, signals)
         return [

@@ -115,3 +115,14 @@ def test_keys_are_band_sorted_sets_that_expire(redis_client) -> None:
 def test_max_distance_below_the_band_count() -> None:
     with pytest.raises(ValueError):
         DuplicateIndex(None, max_distance=4)  # type: ignore[arg-type]
+
+
+def test_a_batch_counts_like_one_comment_at_a_time(redis_client):
+    texts = [COPIES[0], "Совсем другой комментарий о ремонте дороги на улице Ленина, давно пора", COPIES[1], COPIES[2]]
+    one_by_one = DuplicateIndex(redis_client, prefix="one")
+    batched = DuplicateIndex(redis_client, prefix="batch")
+
+    expected = [one_by_one.add_and_count(1, n, text, 1000.0 + n) for n, text in enumerate(texts)]
+
+    assert batched.add_and_count_many([(1, n, text, 1000.0 + n) for n, text in enumerate(texts)]) == expected
+    assert expected == [0, 0, 1, 2]

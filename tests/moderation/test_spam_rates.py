@@ -48,3 +48,13 @@ def test_keys_expire(redis_client) -> None:
     rates.hit("author:1:a", "1", 1000.0, 60)
     (key,) = redis_client.keys("t:rate:*")
     assert key.startswith(b"t:rate:author:1:a") and 0 < redis_client.ttl(key) <= 60
+
+
+def test_hit_many_counts_like_one_hit_at_a_time(redis_client):
+    hits = [("author:1", str(n), 100.0 + n, 60) for n in range(5)] + [("ip:1", "9", 104.0, 60), ("author:1", "2", 105.0, 60)]
+    one_by_one = RateCounter(redis_client, prefix="one")
+    batched = RateCounter(redis_client, prefix="batch")
+
+    expected = [one_by_one.hit(*hit) for hit in hits]
+
+    assert batched.hit_many(hits) == expected == [1, 2, 3, 4, 5, 1, 5]
