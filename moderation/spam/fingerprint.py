@@ -127,9 +127,10 @@ class DuplicateIndex:
                     pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
             replies = pipe.execute()
         counts: dict[int, int] = {}
-        for n, (site_id, comment_id, value, _) in enumerate(counted):
+        for n, (site_id, comment_id, value, now) in enumerate(counted):
             stored = replies[n * 2 * BANDS + 1:(n + 1) * 2 * BANDS:2]
-            earlier = [[f"{c}:{v:016x}" for s, c, v, _ in counted[:n] if s == site_id]]
+            # Earlier items of this batch are not in Redis yet: compare with those in the window directly.
+            earlier = [[f"{c}:{v:016x}" for s, c, v, t in counted[:n] if s == site_id and t > now - self.window_s]]
             counts[comment_id] = len(self._near(stored + earlier, comment_id, value))
         self._record(counted)
         return [counts.get(comment_id, 0) for _, comment_id, _, _ in hashed]

@@ -126,3 +126,10 @@ def test_a_batch_counts_like_one_comment_at_a_time(redis_client):
 
     assert batched.add_and_count_many([(1, n, text, 1000.0 + n) for n, text in enumerate(texts)]) == expected
     assert expected == [0, 0, 1, 2]
+
+
+def test_a_batch_spanning_more_than_the_window_counts_only_what_is_inside_it(redis_client):
+    index = DuplicateIndex(redis_client, window_s=3600)
+    items = [(1, n, COPIES[0], n * 1800.0) for n in range(5)]  # 30 minutes apart
+
+    assert index.add_and_count_many(items) == [0, 1, 1, 1, 1]
