@@ -96,7 +96,7 @@ def test_eval_and_bench_speed_end_with_their_figure_lines(modctl, tmp_path):
 
 
 def test_models_fetch_downloads_and_prints_the_settings(modctl, tmp_path):
-    from tests.support.file_server import file_server
+    from tests.support.http_server import file_server
 
     files = {
         "/ckpt/multilingual.ckpt": b"weights",

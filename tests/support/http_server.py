@@ -1,9 +1,10 @@
-"""A real HTTP server on loopback that records what it receives (the news site's callback end)."""
+"""A real HTTP server on loopback: records the POSTs it receives (the news site's callback end) and
+answers GETs from a map of files (a model download site)."""
 
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,8 @@ class Recorder:
 
     statuses: list[int] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    get_paths: list[str] = field(default_factory=list)  # every GET, found or not
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_status(self) -> int:
@@ -54,6 +57,15 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(b"ok")
 
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            recorder.get_paths.append(self.path)
+            body = recorder.files.get(self.path)
+            payload = body if body is not None else b"not found"
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def log_message(self, *_args: object) -> None:
             pass
 
@@ -61,9 +73,9 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_server(statuses: list[int] | None = None, port: int = 0) -> Iterator[tuple[str, Recorder]]:
+def http_server(statuses: list[int] | None = None, port: int = 0, files: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, Recorder]]:
     """Serve on 127.0.0.1 (a free port unless given); yields the base URL and the recorder."""
-    recorder = Recorder(statuses=list(statuses or []))
+    recorder = Recorder(statuses=list(statuses or []), files=dict(files or {}))
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(recorder))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -72,3 +84,10 @@ def http_server(statuses: list[int] | None = None, port: int = 0) -> Iterator[tu
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def file_server(files: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
+    """Serve files (path -> bytes), 404 otherwise; yields the base URL and the paths requested."""
+    with http_server(files=files) as (url, recorder):
+        yield url, recorder.get_paths
