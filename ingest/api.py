@@ -6,10 +6,10 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ingest import metrics
-from ingest.auth import authenticated_site
+from shared.web.site_auth import authenticated_site
 from ingest.comments import accept_comment, comment_view, find_comment
-from ingest.db import get_session
-from ingest.errors import ApiError
+from shared.web.session import get_session
+from shared.web.errors import ApiError
 from ingest.schemas import CommentIn, FeedbackIn
 from shared import task_names
 from shared.feedback import record_spam_feedback

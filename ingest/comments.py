@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.errors import ApiError
+from shared.web.errors import ApiError
 from ingest.schemas import CommentIn
 from shared.db import insert_ignoring_conflicts
 from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, as_utc, utcnow

@@ -1,29 +1,5 @@
-"""HTTP metrics of the ingest API: requests by route and status, latency, comments accepted."""
+"""What ingest counts beyond HTTP requests."""
 
-import time
+from prometheus_client import Counter
 
-from flask import Flask, Response, g, request
-from prometheus_client import Counter, Histogram
-
-REQUESTS = Counter("modsys_http_requests_total", "HTTP requests", ["route", "method", "status"])
-LATENCY = Histogram(
-    "modsys_http_request_duration_seconds", "HTTP request latency", ["route"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-)
 COMMENTS_ACCEPTED = Counter("modsys_comments_accepted_total", "Comments (and new versions) accepted for moderation")
-
-
-def _start_timer() -> None:
-    g.request_started = time.perf_counter()
-
-
-def _observe(response: Response) -> Response:
-    route = request.url_rule.rule if request.url_rule else "unmatched"
-    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-    LATENCY.labels(route).observe(time.perf_counter() - g.get("request_started", time.perf_counter()))
-    return response
-
-
-def instrument(app: Flask) -> None:
-    app.before_request(_start_timer)
-    app.after_request(_observe)

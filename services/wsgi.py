@@ -1,6 +1,6 @@
 """Entry point of the ingest web process: `gunicorn services.wsgi:app`."""
 
-from ingest.app import create_app
+from services.web import create_app
 from shared.logging import configure_logging
 from shared.settings import get_settings
 

@@ -6,7 +6,7 @@ Every piece of work is a row; queues only carry row ids, so nothing lives only i
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -180,6 +180,103 @@ class SiteDomainRule(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
+class InstanceSecret(Base):
+    """A secret generated once per installation (e.g. the session-signing key), shared by all processes."""
+
+    __tablename__ = "instance_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ModeratorRole:
+    MODERATOR = "moderator"  # decides comments
+    ADMIN = "admin"  # also edits sites' policies and the moderators
+
+    ALL = (MODERATOR, ADMIN)
+
+
+class Moderator(Base):
+    """A person who logs in to the console; created by `modctl moderator create`."""
+
+    __tablename__ = "moderators"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, never the password
+    role: Mapped[str] = mapped_column(String(20), default=ModeratorRole.MODERATOR)
+    locale: Mapped[str] = mapped_column(String(10), default="ru")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class ActionKind:
+    APPROVE = "approve"
+    REJECT = "reject"
+    BAN = "ban"  # the author, for good
+    SUSPEND = "suspend"  # the author, until a time
+    UNDO = "undo"
+
+
+class ModerationAction(Base):
+    """The audit log: every human (or site API) action, who took it, why, and what it replaced."""
+
+    __tablename__ = "moderation_actions"
+    __table_args__ = (Index("ix_moderation_actions_site_id_created_at", "site_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str | None] = mapped_column(String(200))  # for bans and suspensions
+    actor: Mapped[str] = mapped_column(String(200))  # "moderator:<username>" or "site" (the JSON API)
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    new_status: Mapped[str | None] = mapped_column(String(20))
+    # An undo names the action it reverses; the reversed action is marked so it is undone once.
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id"))
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A ban rejects the author's waiting comments as actions of its own, which point to it.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class AuthorRestriction(Base):
+    """A banned or suspended author of a site: their new comments are rejected while it lasts."""
+
+    __tablename__ = "author_restrictions"
+    __table_args__ = (Index("ix_author_restrictions_site_id_author_id", "site_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    author_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # ActionKind.BAN or SUSPEND
+    until: Mapped[datetime | None] = mapped_column(Timestamp)  # None: for good
+    reason: Mapped[str | None] = mapped_column(String(50))
+    action_id: Mapped[int] = mapped_column(ForeignKey("moderation_actions.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(Timestamp)  # set by undo
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class CommentReport(Base):
+    """A reader of the site reports a comment; one report per reader and comment."""
+
+    __tablename__ = "comment_reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"), Index("ix_comment_reports_site_id_resolved_at", "site_id", "resolved_at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    reporter_id: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)  # a moderator decided the comment since
+
+
 class NotificationStatus:
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -192,14 +289,17 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         UniqueConstraint("verdict_id", "kind"),
+        UniqueConstraint("action_id", "kind"),
         Index("ix_notifications_status_not_before", "status", "not_before"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))  # None: about an author
+    # What the message is about: an automatic verdict, or a moderator's action (one of the two).
+    verdict_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
     target_url: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.PENDING)

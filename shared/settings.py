@@ -78,6 +78,19 @@ class SpamSettings(BaseModel):
     rate_window_s: int = 300
 
 
+class ConsoleSettings(BaseModel):
+    """The moderators' web console."""
+
+    login_rate_limit: str = "10 per minute"  # failed or not, per client address and per username
+    # Where the login limiter counts: memory:// is per web process (enough for `make run`);
+    # set a redis:// URL when several web processes must share the count.
+    rate_limit_storage_uri: str = "memory://"
+    page_size: int = 25
+    session_lifetime_h: int = 12
+    poll_interval_s: float = 5.0  # how often an open queue asks for new comments
+    secure_cookies: bool = False  # set True behind HTTPS
+
+
 class Settings(BaseSettings):
     """Every setting of every process; env var MOD_<FIELD>, nested with __."""
 
@@ -97,11 +110,15 @@ class Settings(BaseSettings):
     pending_requeue_after_s: int = 120
     sweep_interval_s: float = 30.0
     demo_site_key: str | None = None
+    # Signs console sessions and CSRF tokens. None: one is generated once and kept in the database,
+    # so every web process of an installation shares it without configuration.
+    secret_key: str | None = None
     log_level: str = "INFO"
     policy: PolicySettings = Field(default_factory=PolicySettings)
     callback: CallbackSettings = Field(default_factory=CallbackSettings)
     toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)
     spam: SpamSettings = Field(default_factory=SpamSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @property
     def base_url(self) -> str:

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ingest.app import create_app
+from services.web import create_app
 from shared.celery_app import create_celery
 from shared.db import Base, get_sessionmaker
 from shared.migrate import upgrade

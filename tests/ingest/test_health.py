@@ -1,6 +1,6 @@
 """What ops watch: liveness, readiness with its reasons, and Prometheus metrics."""
 
-from ingest.app import create_app
+from services.web import create_app
 from shared.celery_app import create_celery
 from shared.settings import Settings
 from tests.support.payloads import comment_body

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
-from ingest.db import get_session
+from shared.web.session import get_session
 from shared.metrics import render_metrics
 
 bp = Blueprint("health", __name__)

@@ -7,7 +7,7 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingest.errors import ApiError
+from shared.web.errors import ApiError
 from shared.models import Site
 
 

@@ -1,23 +1,21 @@
-"""The ingest web application factory."""
+"""The Flask application every web blueprint is mounted on: settings, Celery, sessions, errors, metrics."""
 
 from celery import Celery
 from flask import Flask
 
-from ingest import api, health, metrics
-from ingest.db import close_session
-from ingest.errors import register_error_handlers
 from shared.celery_app import create_celery
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
+from shared.web import health, metrics
+from shared.web.errors import register_error_handlers
+from shared.web.session import close_session
 
 
-def create_app(settings: Settings | None = None, celery: Celery | None = None) -> Flask:
-    """The Flask app for these settings (default: from the environment)."""
-    settings = settings or get_settings()
+def create_base_app(settings: Settings, celery: Celery | None = None) -> Flask:
+    """A Flask app with the plumbing but no product routes; services/web.py mounts those."""
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     app.json.ensure_ascii = False  # Russian text stays readable in responses
     app.extensions["celery"] = celery or create_celery(settings)
-    app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.teardown_appcontext(close_session)
     register_error_handlers(app)

@@ -1,0 +1,15 @@
+"""The web process's application: the site-facing API (ingest) and the moderators' side (moderation)."""
+
+from celery import Celery
+from flask import Flask
+
+from ingest import api as ingest_api
+from shared.settings import Settings, get_settings
+from shared.web.app import create_base_app
+
+
+def create_app(settings: Settings | None = None, celery: Celery | None = None) -> Flask:
+    """The Flask app for these settings (default: from the environment)."""
+    app = create_base_app(settings or get_settings(), celery)
+    app.register_blueprint(ingest_api.bp)
+    return app

@@ -1,0 +1,61 @@
+"""A site's own policy, as stored in sites.policy: validated the same way by the console, modctl and workers."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.settings import POLICY_SCORES
+
+Threshold = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_WORDS = 2000
+
+
+class ModerationMode:
+    PRE = "pre"  # nothing is shown before a verdict approves it
+    POST = "post"  # shown at once; a verdict can still take it down
+
+
+def _clean_words(words: list[str]) -> list[str]:
+    """Trimmed, without blanks and repeats, in the order given (case is ignored when matching)."""
+    seen: dict[str, None] = {}
+    for word in words:
+        word = word.strip()
+        if word and word.lower() not in {w.lower() for w in seen}:
+            seen[word] = None
+    return list(seen)
+
+
+class SitePolicy(BaseModel):
+    """What a site decides for itself; anything left out falls back to the service's defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["pre", "post"] = ModerationMode.PRE
+    # Per category (and "spam"): at or above `review` a human looks, at or above `reject` it is rejected.
+    review: dict[str, Threshold] = Field(default_factory=dict)
+    reject: dict[str, Threshold] = Field(default_factory=dict)
+    # Matched through the scorer's normalisation, so "к.а.з.и.н.о" is "казино". A word ending in "*"
+    # matches every word it begins ("казино*" also catches "казиношка"); otherwise whole words only.
+    banned_words: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=MAX_WORDS)
+    suspect_words: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=MAX_WORDS)
+    # The first N comments of every author go to a human, whatever their scores.
+    new_author_review: int = Field(default=0, ge=0, le=1000)
+    language: Literal["ru", "en"] = "ru"  # what moderators of this site read by default
+
+    @field_validator("review", "reject")
+    @classmethod
+    def _known_categories(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(POLICY_SCORES))
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; known: {list(POLICY_SCORES)}")
+        return value
+
+    @field_validator("banned_words", "suspect_words")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return _clean_words(value)
+
+
+def load_site_policy(stored: dict[str, Any] | None) -> SitePolicy:
+    """The site's stored policy; rows written before a field existed get its default."""
+    return SitePolicy.model_validate(stored or {})
