@@ -1,30 +1,20 @@
 """The v1 comment API: POST a comment (202 at once), GET its status and verdict."""
 
-import json
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from ingest import metrics
-from shared.web.site_auth import authenticated_site
-from ingest.comments import accept_comment, comment_view, find_comment
-from shared.web.session import get_session
-from shared.web.errors import ApiError
-from ingest.schemas import CommentIn, FeedbackIn
+from ingest.comments import accept_comment, comment_view, find_comment, record_report
+from ingest.schemas import CommentIn, FeedbackIn, ReportIn
 from shared import task_names
 from shared.feedback import record_spam_feedback
+from shared.web.json_body import json_body
+from shared.web.session import get_session
+from shared.web.site_auth import authenticated_site
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
-
-
-def _json_body() -> object:
-    if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the comment as 'Content-Type: application/json'.")
-    try:
-        return json.loads(request.get_data(cache=False))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {exc}") from exc
 
 
 def _enqueue(task_name: str, arg: int) -> None:
@@ -44,7 +34,7 @@ def post_comment() -> tuple[Response, int, dict[str, str]]:
     session = get_session()
     site = authenticated_site(session)
     context = {"max_text_chars": current_app.config["SETTINGS"].max_text_chars}
-    body = CommentIn.model_validate(_json_body(), context=context)
+    body = CommentIn.model_validate(json_body(), context=context)
     comment, needs_scoring = accept_comment(session, site, body)
     session.commit()
     if needs_scoring:
@@ -67,9 +57,20 @@ def post_feedback(comment_id: int) -> tuple[Response, int]:
     session = get_session()
     site = authenticated_site(session)
     comment = find_comment(session, site, comment_id)
-    body = FeedbackIn.model_validate(_json_body())
+    body = FeedbackIn.model_validate(json_body())
     recorded = record_spam_feedback(session, site_id=site.id, comment_id=comment.id, source="site", label=body.label)
     session.commit()
     if recorded:
         _enqueue(task_names.LEARN_SPAM, site.id)
     return jsonify(comment_id=comment.id, label=body.label, recorded=recorded), 202
+
+
+@bp.post("/comments/<int:comment_id>/reports")
+def post_report(comment_id: int) -> tuple[Response, int]:
+    """A reader reports a comment: it joins the console's Reported queue until a moderator decides it."""
+    session = get_session()
+    comment = find_comment(session, authenticated_site(session), comment_id)
+    body = ReportIn.model_validate(json_body())
+    created = record_report(session, comment, body)
+    session.commit()
+    return jsonify(comment_id=comment.id, reporter_id=body.reporter_id, recorded=created), 201 if created else 200

@@ -6,10 +6,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.web.errors import ApiError
-from ingest.schemas import CommentIn
+from ingest.schemas import CommentIn, ReportIn
 from shared.db import insert_ignoring_conflicts
-from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, as_utc, utcnow
+from shared.models import (
+    Comment, CommentReport, CommentStatus, CommentVersion, ModerationAction, Site, Verdict, as_utc, utcnow,
+)
+from shared.site_policy import load_site_policy, publishable
+from shared.web.errors import ApiError
 
 
 def _sha256(text: str) -> str:
@@ -84,11 +87,33 @@ def _verdict_view(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def _human_view(action: ModerationAction) -> dict[str, Any]:
+    return {
+        "action_id": action.id, "action": action.action, "decided_by": action.actor, "reason": action.reason,
+        "status": action.new_status, "decided_at": _iso(action.created_at),
+    }
+
+
 def comment_view(session: Session, comment: Comment) -> dict[str, Any]:
-    """What GET /v1/comments/<id> answers: the status and, once decided, the verdict."""
+    """What GET /v1/comments/<id> answers: the status, the automatic verdict, the last human action."""
     verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id, Verdict.version == comment.version))
+    human = session.scalar(
+        select(ModerationAction).where(ModerationAction.comment_id == comment.id, ModerationAction.new_status.is_not(None))
+        .order_by(ModerationAction.id.desc()).limit(1)
+    )
     return {
         "id": comment.id, "external_id": comment.external_id, "version": comment.version,
         "status": comment.status, "created_at": _iso(comment.created_at), "updated_at": _iso(comment.updated_at),
         "verdict": _verdict_view(verdict) if verdict and comment.status != CommentStatus.PENDING else None,
+        "moderation": _human_view(human) if human else None,
+        "publish": publishable(comment.status, load_site_policy(comment.site.policy).mode),
     }
+
+
+def record_report(session: Session, comment: Comment, body: ReportIn) -> bool:
+    """Store a reader's report; False when this reader had already reported the comment."""
+    values = {
+        "site_id": comment.site_id, "comment_id": comment.id, "reporter_id": body.reporter_id,
+        "reason": body.reason, "note": body.note, "created_at": utcnow(),
+    }
+    return insert_ignoring_conflicts(session, CommentReport, values) is not None

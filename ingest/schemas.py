@@ -61,3 +61,11 @@ class FeedbackIn(Strict):
     """The site's verdict on a comment, e.g. after its readers reported it (Akismet's submit-spam/ham)."""
 
     label: Literal["spam", "ham"]
+
+
+class ReportIn(Strict):
+    """A reader of the site reports a comment; the site passes it on."""
+
+    reporter_id: Id  # the reader's id at the site: one report per reader and comment counts
+    reason: Literal["spam", "abuse", "off_topic", "personal_data", "other"] = "other"
+    note: Annotated[str, Field(max_length=2000)] | None = None

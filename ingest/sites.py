@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from shared.web.site_auth import hash_api_key, new_api_key, new_signing_secret
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Site, SiteDomainRule
+from shared.web.site_auth import hash_api_key, new_api_key, new_signing_secret
 
 
 @dataclass(frozen=True)

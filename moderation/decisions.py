@@ -20,6 +20,7 @@ from shared.models import (
     ActionKind, AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Notification,
     NotificationStatus, Site, SpamFeedback, SpamLabel, as_utc, utcnow,
 )
+from shared.site_policy import load_site_policy, publishable
 
 SITE_CALLBACK = "site_callback"  # the same kind as the workers' verdict callbacks: one stream for the site
 # Why a moderator rejects; "spam" is the one that teaches the spam model "spam" (a toxic comment is not spam).
@@ -46,6 +47,7 @@ class Outcome:
     action: ModerationAction
     notifications: list[int] = field(default_factory=list)  # callbacks to hand to notify
     learn_site_id: int | None = None  # the site whose spam model has new labels
+    rejected: list[ModerationAction] = field(default_factory=list)  # a ban's rejections of waiting comments
 
 
 def moderator_actor(username: str) -> str:
@@ -74,6 +76,7 @@ def _comment_payload(comment: Comment, action: ModerationAction) -> dict[str, An
         "event": "comment.decided", "comment_id": comment.id, "external_id": comment.external_id,
         "version": comment.version, "status": comment.status, "decision": decision,
         "decided_by": action.actor, "action_id": action.id, "reason": action.reason, "note": action.note,
+        "publish": publishable(comment.status, load_site_policy(comment.site.policy).mode),
     }
     if action.undoes_id is not None:
         payload["undoes_action_id"] = action.undoes_id
@@ -193,6 +196,7 @@ def ban_author(
         rejected = _apply(session, comment, ActionKind.REJECT, actor=actor, reason=reason, note=note, parent=ban)
         outcome.notifications += rejected.notifications
         outcome.learn_site_id = outcome.learn_site_id or rejected.learn_site_id
+        outcome.rejected.append(rejected.action)
     event = "author.suspended" if until is not None else "author.banned"
     outcome.notifications += _owe_callback(session, site, ban, _author_payload(event, ban, until, [c.id for c in waiting]))
     return outcome

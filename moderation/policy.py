@@ -7,6 +7,7 @@ from typing import Any
 from moderation.scoring import ToxicityResult
 from shared.models import Decision
 from shared.settings import PolicySettings
+from shared.site_policy import SitePolicy
 
 
 @dataclass(frozen=True)
@@ -15,12 +16,9 @@ class Policy:
     reject: dict[str, float]
 
 
-def site_policy(defaults: PolicySettings, overrides: dict[str, Any]) -> Policy:
+def site_policy(defaults: PolicySettings, site: SitePolicy) -> Policy:
     """The defaults from settings, with the site's own thresholds laid over them."""
-    return Policy(
-        review={**defaults.review, **overrides.get("review", {})},
-        reject={**defaults.reject, **overrides.get("reject", {})},
-    )
+    return Policy(review={**defaults.review, **site.review}, reject={**defaults.reject, **site.reject})
 
 
 def _threshold_reason(category: str, score: float, threshold: float, decision: str) -> dict[str, Any]:

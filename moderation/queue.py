@@ -103,6 +103,12 @@ def newest_id(session: Session, site_ids: Sequence[int], queue: str = "review") 
     return session.scalar(select(func.max(Comment.id)).select_from(_filtered(site_ids, queue, None).subquery())) or 0
 
 
+def count_newer(session: Session, site_ids: Sequence[int], queue: str, after_id: int) -> int:
+    """How many comments in a queue have ids above `after_id`: what arrived since a page was drawn."""
+    query = _filtered(site_ids, queue, None).where(Comment.id > after_id)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 def _iso(value: datetime | None) -> str | None:
     return as_utc(value).isoformat() if value is not None else None
 

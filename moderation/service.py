@@ -13,11 +13,13 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.policy import decide, matched_words_reasons, site_policy
+from moderation.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
 from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.settings import PolicySettings
+from shared.site_policy import SitePolicy, load_site_policy, publishable
 
 log = logging.getLogger(__name__)
 SITE_CALLBACK = "site_callback"
@@ -32,6 +34,7 @@ class Decided:
     spam_model_version: int | None
     decision: str
     reasons: list[dict[str, Any]]
+    mode: str  # the site's moderation mode: whether a comment waiting for a human is shown meanwhile
 
 
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
@@ -44,11 +47,15 @@ def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
     return [by_id[i] for i in dict.fromkeys(comment_ids) if i in by_id]
 
 
-def _decide(comment: Comment, toxicity: ToxicityResult, spam: SpamResult, defaults: PolicySettings) -> Decided:
+def _decide(
+    comment: Comment, toxicity: ToxicityResult, spam: SpamResult, defaults: PolicySettings,
+    policy: SitePolicy, facts: AuthorFacts,
+) -> Decided:
     scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, "spam": round(spam.score, 4)}
-    decision, reasons = decide(scores, site_policy(defaults, comment.site.policy or {}))
-    reasons += matched_words_reasons(toxicity) + spam_reasons(spam)
-    return Decided(comment, scores, spam.model_version, decision, reasons)
+    decision, reasons = decide(scores, site_policy(defaults, policy))
+    rules = rule_reasons(comment, policy, facts)
+    reasons += rules + matched_words_reasons(toxicity) + spam_reasons(spam)
+    return Decided(comment, scores, spam.model_version, strictest(decision, rules), reasons, policy.mode)
 
 
 def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
@@ -78,6 +85,7 @@ def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
         "event": "comment.decided", "comment_id": d.comment.id, "external_id": d.comment.external_id,
         "version": d.comment.version, "status": Decision.STATUS[d.decision], "decision": d.decision,
         "decided_by": "auto", "verdict_id": verdict_id, "reasons": d.reasons,
+        "publish": publishable(Decision.STATUS[d.decision], d.mode),
     }
 
 
@@ -102,7 +110,12 @@ def moderate_comments(
         return []
     toxicity = scorer.score_batch([comment.text for comment in comments])
     spam_results = spam.score(session, comments)
-    batch = [_decide(c, t, s, defaults) for c, t, s in zip(comments, toxicity, spam_results, strict=True)]
+    policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
+    facts = author_facts(session, comments, policies)
+    batch = [
+        _decide(c, t, s, defaults, policies[c.site_id], facts)
+        for c, t, s in zip(comments, toxicity, spam_results, strict=True)
+    ]
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)

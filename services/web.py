@@ -4,6 +4,7 @@ from celery import Celery
 from flask import Flask
 
 from ingest import api as ingest_api
+from moderation import api as moderation_api
 from shared.settings import Settings, get_settings
 from shared.web.app import create_base_app
 
@@ -12,4 +13,5 @@ def create_app(settings: Settings | None = None, celery: Celery | None = None) -
     """The Flask app for these settings (default: from the environment)."""
     app = create_base_app(settings or get_settings(), celery)
     app.register_blueprint(ingest_api.bp)
+    app.register_blueprint(moderation_api.bp)
     return app

@@ -6,7 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.settings import POLICY_SCORES
 
-Threshold = Annotated[float, Field(ge=0.0, le=1.0)]
+# Scores are 0..1; a threshold above 1 turns the category off for this site.
+Threshold = Annotated[float, Field(ge=0.0, le=2.0)]
 MAX_WORDS = 2000
 
 
@@ -59,3 +60,11 @@ class SitePolicy(BaseModel):
 def load_site_policy(stored: dict[str, Any] | None) -> SitePolicy:
     """The site's stored policy; rows written before a field existed get its default."""
     return SitePolicy.model_validate(stored or {})
+
+
+def publishable(status: str, mode: str) -> bool:
+    """Whether the site should show a comment in this status: approved always, rejected never,
+    and one still waiting (pending or in review) only under post-moderation."""
+    if status in ("approved", "rejected"):
+        return status == "approved"
+    return mode == ModerationMode.POST

@@ -3,8 +3,8 @@
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
-from shared.web.session import get_session
 from shared.metrics import render_metrics
+from shared.web.session import get_session
 
 bp = Blueprint("health", __name__)
 

@@ -7,8 +7,8 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.web.errors import ApiError
 from shared.models import Site
+from shared.web.errors import ApiError
 
 
 def hash_api_key(key: str) -> str:

@@ -3,13 +3,14 @@
 from moderation.policy import decide, matched_words_reasons, site_policy
 from moderation.scoring import CATEGORIES, Match, ToxicityResult
 from shared.settings import PolicySettings
+from shared.site_policy import SitePolicy
 
 
 def result(**scores: float) -> dict[str, float]:
     return {c: scores.get(c, 0.0) for c in (*CATEGORIES, "spam")}
 
 
-POLICY = site_policy(PolicySettings(), {})
+POLICY = site_policy(PolicySettings(), SitePolicy())
 
 
 def test_low_scores_are_approved_with_no_threshold_reasons():
@@ -36,7 +37,7 @@ def test_blatant_spam_is_rejected_and_doubtful_spam_reviewed():
 
 
 def test_a_site_policy_overrides_only_the_thresholds_it_names():
-    strict = site_policy(PolicySettings(), {"reject": {"toxicity": 0.6}})
+    strict = site_policy(PolicySettings(), SitePolicy(reject={"toxicity": 0.6}))
     assert strict.reject["toxicity"] == 0.6 and strict.reject["threat"] == 0.9
     assert decide(result(toxicity=0.65), strict)[0] == "reject"
     assert decide(result(toxicity=0.65), POLICY)[0] == "review"
