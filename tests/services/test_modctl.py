@@ -125,3 +125,34 @@ def test_eval_spam_and_bench_spam_end_with_their_figure_lines(modctl, tmp_path):
 
     assert re.fullmatch(r"precision=1\.0000 recall=1\.0000 f1=1\.0000 roc_auc=1\.0000 n=40 per_s=\d+", evaluated), evaluated
     assert re.fullmatch(r"f1_before=\d\.\d{4} f1_after=\d\.\d{4} per_s=\d+", benched), benched
+
+
+def test_site_set_changes_the_policy_the_workers_apply(modctl, db, site, tmp_path):
+    words = tmp_path / "banned.txt"
+    words.write_text("казино*\nставки\n\n", encoding="utf-8")
+
+    result = modctl("site", "set", "--site", "luki", "--mode", "post", "--review", "toxicity=0.6",
+                    "--reject", "spam=0.95", "--banned-words-file", str(words), "--suspect-word", "митинг",
+                    "--new-author-review", "3")
+
+    assert result.exit_code == 0, result.output
+    stored = db.execute(text("SELECT policy FROM sites WHERE name = 'luki'")).scalar_one()
+    stored = stored if isinstance(stored, dict) else json.loads(stored)
+    assert stored == {"mode": "post", "review": {"toxicity": 0.6}, "reject": {"spam": 0.95},
+                      "banned_words": ["казино*", "ставки"], "suspect_words": ["митинг"], "new_author_review": 3}
+    removed = modctl("site", "set", "--site", "luki", "--remove-word", "ставки")
+    assert json.loads(removed.output)["policy"]["banned_words"] == ["казино*"]
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (("--review", "toxicity=high"), "toxicity=NUMBER"),
+    (("--review", "rudeness=0.5"), "unknown categories ['rudeness']"),
+    (("--reject", "spam=3"), "less than or equal to 2"),
+    (("--new-author-review", "-1"), "greater than or equal to 0"),
+])
+def test_site_set_refuses_a_bad_value_and_stores_nothing(modctl, db, site, args, problem):
+    result = modctl("site", "set", "--site", "luki", "--mode", "post", *args)
+
+    assert result.exit_code == 2
+    assert problem.replace("toxicity=NUMBER", "CATEGORY=NUMBER") in result.output
+    assert db.execute(text("SELECT policy FROM sites WHERE name = 'luki'")).scalar_one() in ({}, "{}")
