@@ -1,7 +1,7 @@
 """Infrastructure fixtures: a real PostgreSQL database and a real Redis broker for the whole run.
 
 TEST_DATABASE_URL names a PostgreSQL database the tests may use to create their own
-(`modsys_tests`); TEST_REDIS_URL a Redis server whose database 5 they may flush.
+(`modsys_tests_<pid>`, dropped at the end); TEST_REDIS_URL a Redis server whose database 5 they may flush.
 """
 
 import os
@@ -24,7 +24,8 @@ from tests.support.sites import SiteCredentials, make_site
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-TEST_DB = "modsys_tests"
+# One database per test run, so two runs on one machine (a developer's and CI's) never truncate each other's rows.
+TEST_DB = f"modsys_tests_{os.getpid()}"
 
 
 def _recreate_database(name: str) -> str:
@@ -42,6 +43,8 @@ def database_url() -> Iterator[str]:
     upgrade(url)
     yield url
     get_sessionmaker(url).kw["bind"].dispose()
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
