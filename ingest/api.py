@@ -9,6 +9,7 @@ from ingest.comments import accept_comment, comment_view, find_comment, record_r
 from ingest.schemas import CommentIn, FeedbackIn, ReportIn
 from shared import task_names
 from shared.feedback import record_spam_feedback
+from shared.moderation_events import record_events
 from shared.web.json_body import json_body
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site
@@ -72,5 +73,8 @@ def post_report(comment_id: int) -> tuple[Response, int]:
     comment = find_comment(session, authenticated_site(session), comment_id)
     body = ReportIn.model_validate(json_body())
     created = record_report(session, comment, body)
+    alert_sites = record_events(session, [(comment.site_id, comment.id, "report")]) if created else []
     session.commit()
+    for site_id in alert_sites:
+        _enqueue(task_names.DISPATCH_ALERTS, site_id)
     return jsonify(comment_id=comment.id, reporter_id=body.reporter_id, recorded=created), 201 if created else 200

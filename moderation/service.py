@@ -18,6 +18,7 @@ from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
+from shared.moderation_events import record_events
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy, load_site_policy, publishable
 
@@ -101,13 +102,28 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
     return [row.id for row in insert_many_ignoring_conflicts(session, Notification, rows)]
 
 
+@dataclass(frozen=True)
+class Moderated:
+    """What a batch left for after the commit: callbacks to deliver, sites whose moderators to alert."""
+
+    callbacks: list[int]
+    alert_sites: list[int]
+
+
+def _record_events(session: Session, batch: list[Decided]) -> list[int]:
+    """Comments held for a human (or rejected) are events the sites' channels may want."""
+    kinds = {Decision.REVIEW: "review", Decision.REJECT: "reject"}
+    return record_events(session, [(d.comment.site_id, d.comment.id, kinds[d.decision])
+                                   for d in batch if d.decision in kinds])
+
+
 def moderate_comments(
     session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, spam: SpamScorer, defaults: PolicySettings
-) -> list[int]:
-    """Decide a batch of pending comments with one model call each; returns the callbacks owed."""
+) -> Moderated:
+    """Decide a batch of pending comments with one model call each."""
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
-        return []
+        return Moderated([], [])
     toxicity = scorer.score_batch([comment.text for comment in comments])
     spam_results = spam.score(session, comments)
     policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
@@ -121,7 +137,7 @@ def moderate_comments(
     _set_statuses(session, recorded)
     for d in recorded:
         log.info("comment %s v%s: %s", d.comment.id, d.comment.version, d.decision)
-    return _owe_callbacks(session, recorded, verdict_ids)
+    return Moderated(_owe_callbacks(session, recorded, verdict_ids), _record_events(session, recorded))
 
 
 def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:

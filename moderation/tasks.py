@@ -28,10 +28,12 @@ def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
     settings = self.app.settings
     comment_ids = [request.args[0] for request in requests]
     with session_scope(settings.database_url) as session:
-        owed = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity),
-                                 spam=get_spam_scorer(settings.spam), defaults=settings.policy)
-    for notification_id in owed:  # after the commit, so the notify worker finds the rows
+        moderated = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity),
+                                      spam=get_spam_scorer(settings.spam), defaults=settings.policy)
+    for notification_id in moderated.callbacks:  # after the commit, so the notify worker finds the rows
         self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
+    for site_id in moderated.alert_sites:
+        self.app.send_task(task_names.DISPATCH_ALERTS, args=[site_id])
 
 
 @shared_task(name=task_names.SWEEP_PENDING_COMMENTS, bind=True)

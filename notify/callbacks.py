@@ -24,9 +24,15 @@ class Delivery:
 
 @dataclass(frozen=True)
 class AttemptResult:
+    """One try's outcome. `status_code` is HTTP's, or SMTP's reply code for e-mail (250 when sent)."""
+
     status_code: int | None
     error: str | None
     duration_ms: int
+    # Set by channels whose codes are not HTTP's (SMTP: 4xx transient, 5xx permanent); None means
+    # judge by the HTTP status.
+    transient: bool | None = None
+    retry_after_s: float | None = None  # how long the server asked us to wait (HTTP 429, Telegram)
 
     @property
     def delivered(self) -> bool:
@@ -35,6 +41,8 @@ class AttemptResult:
     @property
     def retryable(self) -> bool:
         """Network errors, timeouts, 5xx and 429 may pass later; other 4xx will not."""
+        if self.transient is not None:
+            return self.transient and not self.delivered
         return self.status_code is None or self.status_code >= 500 or self.status_code in (408, 429)
 
 

@@ -9,13 +9,16 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from notify.alert import Alert, ChannelTarget
+from notify.alerts import ALERT_KIND, alert_from_payload, channel_target
 from notify.callbacks import AttemptResult, Delivery, backoff_s
-from shared.models import DeliveryAttempt, Notification, NotificationStatus, Site, utcnow
-from shared.settings import CallbackSettings
+from shared import task_names
+from shared.models import DeliveryAttempt, Notification, NotificationChannel, NotificationStatus, Site, utcnow
+from shared.settings import CallbackSettings, NotifySettings
 
 
-def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery | None:
-    """Take the notification for one try, unless it is done, dead, or another try holds it."""
+def _lease(session: Session, notification_id: int, lease_s: float) -> Notification | None:
+    """The notification, leased for one try, unless it is done, dead, or another try holds it."""
     now = utcnow()
     claimed = session.execute(
         update(Notification)
@@ -24,14 +27,30 @@ def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery
         .values(not_before=now + timedelta(seconds=lease_s))
         .returning(Notification.id)
     ).scalar_one_or_none()
-    if claimed is None:
+    return None if claimed is None else session.get(Notification, notification_id)
+
+
+def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery | None:
+    """Take a site callback for one try."""
+    row = _lease(session, notification_id, lease_s)
+    if row is None:
         return None
-    row = session.get(Notification, notification_id)
     site = session.get(Site, row.site_id)
     return Delivery(row.id, row.target_url, site.signing_secret, row.payload)
 
 
-def record_attempt(session: Session, notification_id: int, result: AttemptResult, policy: CallbackSettings) -> float | None:
+def claim_alert(session: Session, notification_id: int, *, lease_s: float) -> tuple[ChannelTarget, Alert] | None:
+    """Take a moderator alert for one try: where it goes and what it says."""
+    row = _lease(session, notification_id, lease_s)
+    if row is None:
+        return None
+    channel = session.get(NotificationChannel, row.channel_id)
+    return channel_target(channel, session.get(Site, row.site_id)), alert_from_payload(row.payload)
+
+
+def record_attempt(
+    session: Session, notification_id: int, result: AttemptResult, policy: CallbackSettings | NotifySettings,
+) -> float | None:
     """Store the attempt and settle the row; returns the delay before the next try, if any."""
     session.add(DeliveryAttempt(notification_id=notification_id, status_code=result.status_code,
                                 error=result.error, duration_ms=result.duration_ms))
@@ -44,26 +63,32 @@ def record_attempt(session: Session, notification_id: int, result: AttemptResult
     if not result.retryable or row.attempts >= policy.max_attempts:
         row.status, row.not_before = NotificationStatus.DEAD, None
         return None
-    delay = backoff_s(row.attempts, policy)
+    # A server that says when to come back (429 Retry-After) is not asked again before then.
+    delay = max(backoff_s(row.attempts, policy), result.retry_after_s or 0.0)
     row.not_before = utcnow() + timedelta(seconds=delay)
     return delay
 
 
-def revive_dead(session: Session, ids: list[int] | None = None) -> list[int]:
-    """Put dead notifications back to pending with a fresh retry budget (all when ids is None)."""
-    query = select(Notification.id).where(Notification.status == NotificationStatus.DEAD)
+def revive_dead(session: Session, ids: list[int] | None = None) -> list[tuple[int, str]]:
+    """Put dead notifications back to pending with a fresh retry budget (all when ids is None): (id, kind)."""
+    query = select(Notification.id, Notification.kind).where(Notification.status == NotificationStatus.DEAD)
     if ids is not None:
         query = query.where(Notification.id.in_(ids))
-    revived = list(session.scalars(query))
+    revived = [(row.id, row.kind) for row in session.execute(query.order_by(Notification.id))]
     if revived:
-        session.execute(update(Notification).where(Notification.id.in_(revived))
+        session.execute(update(Notification).where(Notification.id.in_([i for i, _ in revived]))
                         .values(status=NotificationStatus.PENDING, attempts=0, not_before=None))
     return revived
 
 
-def stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:
-    """Pending notifications nobody has tried for a while (their message was lost)."""
+def delivery_task(kind: str) -> str:
+    """The task that delivers a notification of this kind: alerts go through channels, the rest are callbacks."""
+    return task_names.DELIVER_ALERT if kind == ALERT_KIND else task_names.DELIVER_CALLBACK
+
+
+def stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[tuple[int, str]]:
+    """Pending notifications nobody has tried for a while (their message was lost): (id, kind)."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     due = func.coalesce(Notification.not_before, Notification.created_at)
-    query = select(Notification.id).where(Notification.status == NotificationStatus.PENDING, due < cutoff)
-    return list(session.scalars(query.order_by(Notification.id).limit(limit)))
+    query = select(Notification.id, Notification.kind).where(Notification.status == NotificationStatus.PENDING, due < cutoff)
+    return [(row.id, row.kind) for row in session.execute(query.order_by(Notification.id).limit(limit))]

@@ -4,8 +4,10 @@ import logging
 
 from celery import Task, shared_task
 
+from notify import channels
+from notify.alerts import dispatch_site, sites_with_channels
 from notify.callbacks import post_signed
-from notify.service import claim, record_attempt, stale_pending
+from notify.service import claim, claim_alert, delivery_task, record_attempt, stale_pending
 from shared import task_names
 from shared.db import session_scope
 
@@ -38,7 +40,51 @@ def sweep_pending_notifications(self: Task) -> int:
     """Re-enqueue notifications whose message was lost; claiming makes duplicates harmless."""
     settings = self.app.settings
     with session_scope(settings.database_url) as session:
-        ids = stale_pending(session, older_than_s=settings.pending_requeue_after_s)
-    for notification_id in ids:
-        self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
-    return len(ids)
+        stale = stale_pending(session, older_than_s=settings.pending_requeue_after_s)
+    for notification_id, kind in stale:
+        self.app.send_task(delivery_task(kind), args=[notification_id])
+    return len(stale)
+
+
+# Safe to repeat: each channel is locked while its new events become one message, and its
+# last covered event id moves forward in the same transaction.
+@shared_task(name=task_names.DISPATCH_ALERTS, bind=True, acks_late=True)
+def dispatch_alerts(self: Task, site_id: int) -> int:
+    """Send the site's channels what is new for them: one message now, or a digest when one falls due."""
+    settings = self.app.settings
+    with session_scope(settings.database_url) as session:
+        owed = dispatch_site(session, site_id, base_url=settings.base_url)
+    for notification_id in owed:
+        self.app.send_task(task_names.DELIVER_ALERT, args=[notification_id])
+    return len(owed)
+
+
+@shared_task(name=task_names.SWEEP_ALERTS, bind=True)
+def sweep_alerts(self: Task) -> int:
+    """Dispatch every site with channels: this is when waiting digests fall due."""
+    with session_scope(self.app.settings.database_url) as session:
+        sites = sites_with_channels(session)
+    for site_id in sites:
+        self.app.send_task(task_names.DISPATCH_ALERTS, args=[site_id])
+    return len(sites)
+
+
+# Idempotent like deliver_callback: the try claims the row first.
+@shared_task(name=task_names.DELIVER_ALERT, bind=True, acks_late=True)
+def deliver_alert(self: Task, notification_id: int) -> None:
+    """Send one alert through its channel; on a retryable failure, schedule the next try with backoff."""
+    settings = self.app.settings
+    policy = settings.notify
+    with session_scope(settings.database_url) as session:
+        claimed = claim_alert(session, notification_id, lease_s=policy.timeout_s * 2 + 5)
+    if claimed is None:
+        return
+    target, alert = claimed
+    result = channels.send(target, alert, policy, message_id=notification_id)
+    with session_scope(settings.database_url) as session:
+        delay = record_attempt(session, notification_id, result, policy)
+    if delay is not None:
+        log.info("alert %s to channel %s failed (%s); next try in %.1fs", notification_id, target.id, result.error, delay)
+        self.app.send_task(task_names.DELIVER_ALERT, args=[notification_id], countdown=delay)
+    elif not result.delivered:
+        log.warning("alert %s to channel %s is dead: %s", notification_id, target.id, result.error)

@@ -2,13 +2,13 @@
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from services import processes
 from shared.settings import get_settings
-
 
 DATA_OPTION = click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            help="CSV with columns text,label (1 = toxic).")
@@ -147,165 +147,104 @@ def site_domain_add(site_name: str, rule: str | None, domains: tuple[str, ...]) 
     click.echo(f"site {site_name}: {rule} {', '.join(domains)}")
 
 
-@cli.command()
-@DATA_OPTION
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the model files (default: the committed model's folder).")
-def train(data: Path, out: Path | None) -> None:
-    """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
-    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
-    from moderation.training import train_toxicity_model
-
-    metrics = train_toxicity_model(data, out or DEFAULT_MODEL_DIR)
-    click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
+@cli.group()
+def channel() -> None:
+    """Where a site's moderators hear about comments that need them: webhook, Slack, Telegram, e-mail."""
 
 
-@cli.command("eval")
-@DATA_OPTION
-@click.option("--worst", default=10, show_default=True, help="How many worst false positives/negatives to show.")
-def eval_(data: Path, worst: int) -> None:
-    """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
-    from moderation.evaluation import evaluate, format_quality_report
-    from moderation.scorers import get_scorer
-    from moderation.training import read_pairs
-
-    settings = get_settings()
-    report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
-                      review_threshold=settings.policy.review["toxicity"],
-                      reject_threshold=settings.policy.reject["toxicity"])
-    click.echo(format_quality_report(report))
-
-
-@cli.command("bench-speed")
-@DATA_OPTION
-@click.option("--batch", default=64, show_default=True)
-def bench_speed(data: Path, batch: int) -> None:
-    """Measure the configured toxicity scorer: load time, comments/s one by one and batched, memory."""
-    from moderation.evaluation import format_speed_report, speed_report
-    from moderation.scorers import get_scorer
-    from moderation.training import read_pairs
-
-    texts = [text for text, _ in read_pairs(data)]
-    click.echo(format_speed_report(speed_report(lambda: get_scorer(get_settings().toxicity), texts, batch=batch)))
-
-
-@cli.command("bench-pipeline")
-@click.option("--comments", default=2000, show_default=True, help="Backlog size for the drain measurement.")
-@click.option("--rate", default=200.0, show_default=True, help="Comments/s posted for the latency measurement.")
-@click.option("--seconds", default=10.0, show_default=True)
-@click.option("--port", default=8765, show_default=True)
-def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> None:
-    """Start the real API and a moderation worker; measure drain rate (batched vs not) and POST->verdict latency."""
-    from services.bench_pipeline import drain_rate, post_to_verdict_latency
-    from shared.migrate import upgrade
-
-    settings = get_settings()
-    upgrade(settings.database_url)
-    single = drain_rate(settings, comments=comments, batch_size=1, port=port)
-    click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
-    batched = drain_rate(settings, comments=comments, batch_size=settings.toxicity.batch_size, port=port)
-    click.echo(f"drain, batches of {settings.toxicity.batch_size}: {batched:.0f} comments/s")
-    latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
-    click.echo(f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
-               f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms")
-    click.echo(f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
-               f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
-
-
-@cli.command("train-spam")
-@click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
-def train_spam(site_name: str) -> None:
-    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports)."""
+def _site_named(session, name: str):  # type: ignore[no-untyped-def]
     from ingest.sites import find_site
-    from moderation.spam.learning import retrain_site
+
+    found = find_site(session, name)
+    if found is None:
+        raise click.UsageError(f"no site named {name!r}")
+    return found
+
+
+@channel.command("add")
+@click.option("--site", "site_name", required=True)
+@click.option("--kind", required=True, type=click.Choice(["webhook", "slack", "telegram", "email"]))
+@click.option("--target", required=True,
+              help="webhook/slack: the URL; telegram: the chat id (-100…, @channel); email: addresses, comma-separated.")
+@click.option("--secret", help="telegram: the bot token; webhook: a signing key (default: the site's secret).")
+@click.option("--events", default="review,report", show_default=True,
+              help="Which of review, report, reject to hear about, comma-separated.")
+@click.option("--digest-interval", type=int, help="Seconds: at most one message per interval; more comments wait for a digest.")
+@click.option("--digest-max", type=int, help="How many comments a digest shows (the worst first).")
+def channel_add(site_name: str, kind: str, target: str, secret: str | None, events: str,
+                digest_interval: int | None, digest_max: int | None) -> None:
+    """Add a channel; `modctl channel test --id N` then sends it a test message."""
+    from notify.channel_admin import add_channel
+    from shared.db import session_scope
+
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        try:
+            added = add_channel(session, _site_named(session, site_name), kind=kind, target=target, secret=secret,
+                                events=tuple(e.strip() for e in events.split(",") if e.strip()),
+                                settings=settings.notify, digest_interval_s=digest_interval, digest_max_items=digest_max)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        summary = (f"channel {added.id}: {kind} → {target} for {site_name}, events {', '.join(added.events)}, "
+                   f"digest every {added.digest_interval_s}s, up to {added.digest_max_items} comments")
+    click.echo(summary)
+
+
+@channel.command("list")
+@click.option("--site", "site_name", help="Only this site's channels.")
+def channel_list(site_name: str | None) -> None:
+    """Every channel with its delivered, pending and dead messages and the last error."""
+    from notify.channel_admin import list_channels
     from shared.db import session_scope
 
     with session_scope(get_settings().database_url) as session:
-        site = find_site(session, site_name)
-        if site is None:
-            raise click.UsageError(f"no site named {site_name!r}")
-        version = retrain_site(session, site.id)
-    click.echo(f"site {site_name}: spam model version {version}" if version else f"site {site_name}: no feedback to learn from yet")
+        health = list_channels(session, _site_named(session, site_name) if site_name else None)
+        lines = [
+            f"{h.channel.id:>4}  {h.site_name:<12} {h.channel.kind:<8} {h.channel.target:<40} "
+            f"{'active' if h.channel.active else 'off':<6} delivered={h.delivered} pending={h.pending} dead={h.dead}"
+            + (f"  last error: {h.last_error}" if h.last_error else "")
+            for h in health
+        ]
+    click.echo("\n".join(lines) if lines else "no channels")
 
 
-def _stream_from_csv(data: Path) -> list:
-    """text,label rows (optional author, ip, created_at: ISO time or epoch seconds) as a stream."""
-    import csv
-    from datetime import datetime
+@channel.command("test")
+@click.option("--id", "channel_id", type=int, required=True)
+def channel_test(channel_id: int) -> None:
+    """Send a test message now and say what the channel answered (exit 1 if it failed)."""
+    from notify import channels
+    from notify.alerts import channel_target
+    from notify.channel_admin import sample_alert
+    from shared.db import session_scope
+    from shared.models import NotificationChannel, Site
 
-    from moderation.spam.stream import StreamItem
-
-    def when(value: str | None, row: int) -> float:
-        if not value:
-            return row * 30.0
-        return float(value) if value.replace(".", "", 1).isdigit() else datetime.fromisoformat(value).timestamp()
-
-    with data.open(encoding="utf-8", newline="") as handle:
-        return [StreamItem(text=r["text"], label=int(r["label"]), author_id=r.get("author") or f"author-{i}", ip=r.get("ip") or "",
-                           created_at=when(r.get("created_at"), i), article_id=r.get("article") or "a-1")
-                for i, r in enumerate(csv.DictReader(handle))]
-
-
-@cli.command("eval-spam")
-@DATA_OPTION
-def eval_spam(data: Path) -> None:
-    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
-    from moderation.spam.replay import figures, learning_run
-
-    policy = get_settings().policy
-    items = _stream_from_csv(data)
-    scores, per_s = learning_run(items, teach_share=0.0, review=policy.review["spam"], reject=policy.reject["spam"])
-    click.echo(f"{figures([i.label for i in items], scores, policy.review['spam']).line()} per_s={per_s:.0f}")
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        found = session.get(NotificationChannel, channel_id)
+        if found is None:
+            raise click.UsageError(f"no channel {channel_id}")
+        site_row = session.get(Site, found.site_id)
+        target, alert = channel_target(found, site_row), sample_alert(site_row, settings.base_url)
+    result = channels.send(target, alert, settings.notify, message_id=0)
+    if not result.delivered:
+        click.echo(f"channel {channel_id} failed: {result.error}", err=True)
+        raise SystemExit(1)
+    click.echo(f"channel {channel_id}: test message delivered in {result.duration_ms} ms")
 
 
-@cli.command("bench-spam")
-@DATA_OPTION
-@click.option("--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns).")
-@click.option("--n", default=4000, show_default=True, help="Stream length.")
-@click.option("--seed", default=0, show_default=True)
-def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
-    """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
-    import random
+@channel.command("remove")
+@click.option("--id", "channel_id", type=int, required=True)
+def channel_remove(channel_id: int) -> None:
+    """Stop and delete a channel, with its messages' history."""
+    from shared.db import session_scope
+    from shared.models import NotificationChannel
 
-    from moderation.spam.replay import figures, learning_run
-    from moderation.spam.stream import labelled_stream
-    from moderation.training import read_pairs
-
-    policy = get_settings().policy
-    review, reject = policy.review["spam"], policy.reject["spam"]
-    ham = [text for text, label in read_pairs(data) if label == 0]
-    items = labelled_stream(ham, random.Random(seed), spam_share=0.2, n=n)
-    later = slice(len(items) // 2, None)  # measured where the learner has had half the stream to learn
-    labels = [item.label for item in items][later]
-    before, per_s = learning_run(items, teach_share=0.0, review=review, reject=reject, seed=seed)
-    after, _ = learning_run(items, teach_share=teach, review=review, reject=reject, seed=seed)
-    f_before, f_after = figures(labels, before[later], review), figures(labels, after[later], review)
-    click.echo(f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}")
-    click.echo(f"before learning: {f_before.line()}")
-    click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
-    click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")
-
-
-@cli.group()
-def models() -> None:
-    """Prepare model files for the transformer backends (their weights are never fetched at run time)."""
-
-
-@models.command("fetch")
-@click.option("--type", "model_type", default="multilingual", show_default=True, help="Detoxify model type.")
-@click.option("--dest", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write to.")
-@click.option("--checkpoint-url", help="Where to get the checkpoint (default: Detoxify's release).")
-@click.option("--hub-url", help="Base URL of a Hugging Face Hub mirror for the config and tokenizer.")
-def models_fetch(model_type: str, dest: Path, checkpoint_url: str | None, hub_url: str | None) -> None:
-    """On a machine with internet: download a Detoxify checkpoint and its base config + tokenizer."""
-    from moderation.model_fetch import fetch_detoxify
-
-    paths = fetch_detoxify(model_type, dest, checkpoint_url=checkpoint_url, hub_base_url=hub_url)
-    click.echo("Copy the folder to the workers' machines and set:")
-    click.echo("MOD_TOXICITY__BACKEND=detoxify")
-    click.echo(f"MOD_TOXICITY__DETOXIFY__MODEL_TYPE={model_type}")
-    click.echo(f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={paths['checkpoint']}")
-    click.echo(f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={paths['huggingface_config_path']}")
+    with session_scope(get_settings().database_url) as session:
+        found = session.get(NotificationChannel, channel_id)
+        if found is None:
+            raise click.UsageError(f"no channel {channel_id}")
+        session.delete(found)
+    click.echo(f"channel {channel_id} removed")
 
 
 @cli.group()
@@ -318,8 +257,7 @@ def notifications() -> None:
 @click.option("--all-dead", is_flag=True, help="Replay every dead notification.")
 def notifications_replay(ids: tuple[int, ...], all_dead: bool) -> None:
     """Send dead notifications again, with a fresh retry budget."""
-    from notify.service import revive_dead
-    from shared import task_names
+    from notify.service import delivery_task, revive_dead
     from shared.celery_app import create_celery
     from shared.db import session_scope
 
@@ -329,9 +267,10 @@ def notifications_replay(ids: tuple[int, ...], all_dead: bool) -> None:
     with session_scope(settings.database_url) as session:
         revived = revive_dead(session, list(ids) if ids else None)
     celery = create_celery(settings)
-    for notification_id in revived:
-        celery.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
-    click.echo(f"replaying {len(revived)} notification(s): {', '.join(map(str, revived)) or '-'}")
+    for notification_id, kind in revived:
+        celery.send_task(delivery_task(kind), args=[notification_id])
+    listed = ", ".join(str(notification_id) for notification_id, _ in revived)
+    click.echo(f"replaying {len(revived)} notification(s): {listed or '-'}")
 
 
 def _exec(command: list[str]) -> None:

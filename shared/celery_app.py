@@ -44,6 +44,12 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
                 "task": task_names.SWEEP_PENDING_NOTIFICATIONS,
                 "schedule": settings.sweep_interval_s,
             },
+            # Digests fall due when a channel's interval ends; this sends them even if the
+            # countdown task scheduled for that moment was lost.
+            "sweep-alerts": {
+                "task": task_names.SWEEP_ALERTS,
+                "schedule": settings.sweep_interval_s,
+            },
         },
     )
     app.settings = settings  # type: ignore[attr-defined]  # tasks read their settings from here

@@ -7,8 +7,11 @@ from celery import Celery
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
 
 from shared import task_names
+from shared.db import get_sessionmaker
+from shared.models import DeliveryAttempt, Notification, NotificationChannel
 
 log = logging.getLogger(__name__)
 QUEUES = (task_names.MODERATION_QUEUE, task_names.NOTIFY_QUEUE)
@@ -37,6 +40,52 @@ def _depth(channel, queue: str) -> int:  # type: ignore[no-untyped-def]
     return channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
 
 
+class ChannelHealthCollector(Collector):
+    """Moderators' channels, read from the database at scrape time: messages by status, and which are failing.
+
+    A channel whose last attempt failed shows failing=1, so an alert rule can page someone before
+    moderators notice that nobody tells them about held comments.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        messages = GaugeMetricFamily("modsys_alert_messages", "Moderator alert messages by channel and status",
+                                     labels=["channel", "kind", "status"])
+        failing = GaugeMetricFamily("modsys_alert_channel_failing", "1 when the channel's last delivery attempt failed",
+                                    labels=["channel", "kind"])
+        try:
+            with get_sessionmaker(self.database_url)() as session:
+                for channel_id, kind, status, count in session.execute(
+                    select(NotificationChannel.id, NotificationChannel.kind, Notification.status, func.count())
+                    .join(Notification, Notification.channel_id == NotificationChannel.id)
+                    .group_by(NotificationChannel.id, NotificationChannel.kind, Notification.status)
+                ):
+                    messages.add_metric([str(channel_id), kind, status], count)
+                for channel_id, kind, error in session.execute(_last_attempts()):
+                    failing.add_metric([str(channel_id), kind], 0 if error is None else 1)
+        except Exception as exc:  # a scrape must still answer while the database is down
+            log.warning("channel health unavailable: %s", exc)
+            return
+        yield messages
+        yield failing
+
+
+def _last_attempts():  # type: ignore[no-untyped-def]
+    """(channel id, kind, error of its latest attempt) for every channel that has tried."""
+    latest = (
+        select(Notification.channel_id, func.max(DeliveryAttempt.id).label("attempt_id"))
+        .join(DeliveryAttempt, DeliveryAttempt.notification_id == Notification.id)
+        .where(Notification.channel_id.is_not(None)).group_by(Notification.channel_id).subquery()
+    )
+    return (
+        select(NotificationChannel.id, NotificationChannel.kind, DeliveryAttempt.error)
+        .join(latest, latest.c.channel_id == NotificationChannel.id)
+        .join(DeliveryAttempt, DeliveryAttempt.id == latest.c.attempt_id)
+    )
+
+
 def render_metrics(celery: Celery) -> bytes:
     """The text exposition of this process's metrics (all gunicorn workers' in multiprocess mode)."""
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
@@ -46,6 +95,7 @@ def render_metrics(celery: Celery) -> bytes:
         registry = CollectorRegistry()
         registry.register(_ProcessRegistry())
     registry.register(QueueDepthCollector(celery))
+    registry.register(ChannelHealthCollector(celery.settings.database_url))
     return generate_latest(registry)
 
 

@@ -277,6 +277,42 @@ class CommentReport(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)  # a moderator decided the comment since
 
 
+class ModerationEvent(Base):
+    """Something moderators may want to hear about: a comment held for review, reported, auto-rejected.
+
+    Written in the same transaction as what caused it; notify turns these into channel messages
+    (one, or a digest) and keeps, per channel, the last event id it has covered.
+    """
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (Index("ix_moderation_events_site_id_id", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # review | report | reject
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class NotificationChannel(Base):
+    """Where a site's moderators hear about comments: a webhook, Slack, Telegram or e-mail."""
+
+    __tablename__ = "notification_channels"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(2000))  # URL, Telegram chat id, or e-mail addresses
+    secret: Mapped[str | None] = mapped_column(String(200))  # Telegram bot token; webhook signing key
+    events: Mapped[list[str]] = mapped_column(JSON)  # which ModerationEvent kinds it wants
+    digest_interval_s: Mapped[int] = mapped_column(Integer)  # at most one message per interval
+    digest_max_items: Mapped[int] = mapped_column(Integer)  # comments shown in one digest
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_event_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)  # covered up to here
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
 class NotificationStatus:
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -284,7 +320,7 @@ class NotificationStatus:
 
 
 class Notification(Base):
-    """A message owed to someone (today: the site's callback for a verdict), until delivered."""
+    """A message owed to someone until delivered: the site's callback, or an alert to moderators' channel."""
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -300,6 +336,8 @@ class Notification(Base):
     # What the message is about: an automatic verdict, or a moderator's action (one of the two).
     verdict_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
+    # A moderator alert goes to a channel instead of the site's callback URL.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True)
     target_url: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.PENDING)

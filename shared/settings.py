@@ -78,6 +78,25 @@ class SpamSettings(BaseModel):
     rate_window_s: int = 300
 
 
+class NotifySettings(BaseModel):
+    """How moderators are told that comments need them (webhook, Slack, Telegram, e-mail)."""
+
+    telegram_api_base: str = "https://api.telegram.org"  # tests point it at a local server
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False  # upgrade a plain connection with STARTTLS
+    smtp_ssl: bool = False  # connect with TLS from the start (port 465)
+    smtp_from: str = "moderation@localhost"
+    timeout_s: float = 10.0  # one channel's slow server must not hold the others' messages
+    max_attempts: int = 8
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 600.0
+    digest_interval_s: int = 300  # default for new channels: at most one message per interval
+    digest_max_items: int = 10  # default for new channels: comments shown in one digest
+
+
 class ConsoleSettings(BaseModel):
     """The moderators' web console."""
 
@@ -119,6 +138,7 @@ class Settings(BaseSettings):
     toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)
     spam: SpamSettings = Field(default_factory=SpamSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     @property
     def base_url(self) -> str:

@@ -26,7 +26,7 @@ def moderate(db, spam):
     """One comment through the batch path; returns the callback it owes, if any."""
 
     def run(comment_id: int) -> int | None:
-        owed = moderate_comments(db, [comment_id], scorer=SCORER, spam=spam, defaults=PolicySettings())
+        owed = moderate_comments(db, [comment_id], scorer=SCORER, spam=spam, defaults=PolicySettings()).callbacks
         db.commit()
         return owed[0] if owed else None
 
@@ -110,7 +110,8 @@ def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, setti
     done = make_comment(db, site.id, external_id="c", status="approved")
     scorer = CountingScorer()
 
-    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, spam=spam, defaults=PolicySettings())
+    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, spam=spam,
+                             defaults=PolicySettings()).callbacks
     db.commit()
 
     assert scorer.calls == 1

@@ -78,7 +78,7 @@ def test_an_unreachable_site_dies_after_the_last_try_and_is_replayed(db, site):
     assert db.query(DeliveryAttempt).count() == POLICY.max_attempts
 
     with http_server(port=port) as (_, recorder):
-        assert revive_dead(db) == [notification.id]
+        assert revive_dead(db) == [(notification.id, "site_callback")]
         db.commit()
         assert try_once(db, notification.id) is None
         assert len(recorder.received) == 1
@@ -97,4 +97,4 @@ def test_a_delivered_notification_cannot_be_claimed_again(db, site):
 def test_stale_pending_finds_only_lost_notifications(db, site):
     notification = make_callback(db, site.id, "http://127.0.0.1:9/cb")
     assert stale_pending(db, older_than_s=60) == []
-    assert stale_pending(db, older_than_s=-1) == [notification.id]
+    assert stale_pending(db, older_than_s=-1) == [(notification.id, "site_callback")]

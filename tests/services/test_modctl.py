@@ -156,3 +156,33 @@ def test_site_set_refuses_a_bad_value_and_stores_nothing(modctl, db, site, args,
     assert result.exit_code == 2
     assert problem.replace("toxicity=NUMBER", "CATEGORY=NUMBER") in result.output
     assert db.execute(text("SELECT policy FROM sites WHERE name = 'luki'")).scalar_one() in ({}, "{}")
+
+
+def test_channel_add_list_and_test_against_a_real_webhook(modctl, site):
+    from tests.support.http_server import http_server
+
+    with http_server() as (url, recorder):
+        added = modctl("channel", "add", "--site", "luki", "--kind", "webhook", "--target", f"{url}/mods",
+                       "--events", "review,reject", "--digest-interval", "60")
+        assert added.exit_code == 0, added.output
+        channel_id = re.search(r"channel (\d+):", added.output).group(1)
+
+        tested = modctl("channel", "test", "--id", channel_id)
+        (request,) = recorder.received
+
+    assert tested.exit_code == 0 and "delivered" in tested.output
+    assert request.path == "/mods" and request.json()["test"] is True
+    listed = modctl("channel", "list", "--site", "luki").output
+    assert f"{url}/mods" in listed and "webhook" in listed
+
+
+def test_channel_test_says_why_it_failed_and_channel_add_refuses_bad_targets(modctl, site):
+    from tests.support.processes import free_port
+
+    added = modctl("channel", "add", "--site", "luki", "--kind", "webhook", "--target", f"http://127.0.0.1:{free_port()}/x")
+    channel_id = re.search(r"channel (\d+):", added.output).group(1)
+    failed = modctl("channel", "test", "--id", channel_id)
+    assert failed.exit_code == 1 and "failed" in failed.output
+
+    refused = modctl("channel", "add", "--site", "luki", "--kind", "telegram", "--target", "-100123")
+    assert refused.exit_code == 2 and "token" in refused.output

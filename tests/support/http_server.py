@@ -24,9 +24,10 @@ class Received:
 
 @dataclass
 class Recorder:
-    """What arrived, and the status codes to answer with, in order (then 200)."""
+    """What arrived, and the status codes (and bodies) to answer with, in order (then 200 "ok")."""
 
     statuses: list[int] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     files: Mapping[str, bytes] = field(default_factory=dict)
     get_paths: list[str] = field(default_factory=list)  # every GET, found or not
@@ -35,6 +36,10 @@ class Recorder:
     def next_status(self) -> int:
         with self.lock:
             return self.statuses.pop(0) if self.statuses else 200
+
+    def next_body(self) -> bytes:
+        with self.lock:
+            return self.bodies.pop(0) if self.bodies else b"ok"
 
     def wait_for(self, count: int, timeout_s: float = 20) -> list[Received]:
         deadline = time.monotonic() + timeout_s
@@ -51,11 +56,11 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with recorder.lock:
                 recorder.received.append(Received("POST", self.path, dict(self.headers.items()), body))
-            status = recorder.next_status()
+            status, answer = recorder.next_status(), recorder.next_body()
             self.send_response(status)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(answer)
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             recorder.get_paths.append(self.path)
@@ -73,9 +78,11 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_server(statuses: list[int] | None = None, port: int = 0, files: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, Recorder]]:
-    """Serve on 127.0.0.1 (a free port unless given); yields the base URL and the recorder."""
-    recorder = Recorder(statuses=list(statuses or []), files=dict(files or {}))
+def http_server(statuses: list[int] | None = None, port: int = 0, files: Mapping[str, bytes] | None = None,
+                bodies: list[bytes] | None = None) -> Iterator[tuple[str, Recorder]]:
+    """Serve on 127.0.0.1 (a free port unless given); yields the base URL and the recorder.
+    `statuses` and `bodies` answer the POSTs in order; after them, 200 "ok"."""
+    recorder = Recorder(statuses=list(statuses or []), bodies=list(bodies or []), files=dict(files or {}))
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(recorder))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
