@@ -186,3 +186,22 @@ def test_channel_test_says_why_it_failed_and_channel_add_refuses_bad_targets(mod
 
     refused = modctl("channel", "add", "--site", "luki", "--kind", "telegram", "--target", "-100123")
     assert refused.exit_code == 2 and "token" in refused.output
+
+
+def test_train_with_decisions_adds_the_moderators_examples(modctl, tmp_path, db, site):
+    from moderation.decisions import decide_comment
+    from tests.support.factories import make_comment
+
+    rows = ["text,label"] + [f"ты тупой урод {n},1" for n in range(30)] + [f"спасибо за новость {n},0" for n in range(30)]
+    data = tmp_path / "train.csv"
+    data.write_text("\n".join(rows), encoding="utf-8")
+    for n in range(4):
+        comment = make_comment(db, site.id, external_id=f"c-{n}", text=f"мерзкий гад {n}", status="review")
+        decide_comment(db, comment.id, "reject", actor="moderator:anna", reason="insult")
+    db.commit()
+
+    result = modctl("train", "--data", str(data), "--out", str(tmp_path / "model"), "--with-decisions")
+
+    assert result.exit_code == 0, result.output
+    assert "60 comments from" in result.stderr and "4 from moderators' decisions" in result.stderr
+    assert json.loads(result.stdout)["n_samples"] == 64
