@@ -4,11 +4,13 @@ import logging
 from collections.abc import Iterable
 
 from flask import current_app
+from prometheus_client import Counter
 
 from moderation.decisions import Outcome
 from shared import task_names
 
 log = logging.getLogger(__name__)
+ACTIONS = Counter("modsys_moderation_actions_total", "Moderators' actions (console and API), by action", ["action"])
 
 
 def _send(task_name: str, arg: int) -> None:
@@ -23,9 +25,12 @@ def _send(task_name: str, arg: int) -> None:
 
 
 def enqueue_outcomes(outcomes: Iterable[Outcome]) -> None:
-    """Queue the callbacks the decisions owe the site, and one spam-learning run per site."""
+    """Count the committed actions; queue the callbacks they owe the site and one spam-learning run per site."""
     learn: set[int] = set()
     for outcome in outcomes:
+        ACTIONS.labels(outcome.action.action).inc()
+        for rejected in outcome.rejected:
+            ACTIONS.labels(rejected.action).inc()
         for notification_id in outcome.notifications:
             _send(task_names.DELIVER_CALLBACK, notification_id)
         if outcome.learn_site_id is not None:

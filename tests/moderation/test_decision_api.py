@@ -48,6 +48,7 @@ def test_a_decision_is_audited_labelled_and_called_back_signed(client, db, setti
     assert db.scalar(select(SpamFeedback)).label == "spam"
     status = client.get(f"/v1/comments/{comment.id}", headers=site.auth).json
     assert status["status"] == "rejected" and status["moderation"]["decided_by"] == "site:olga"
+    assert 'modsys_moderation_actions_total{action="reject"}' in client.get("/metrics").get_data(as_text=True)
 
 
 def test_rejecting_an_insult_teaches_the_spam_model_ham(client, db, site):
