@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
+from shared.highlights import highlights
 from shared.models import (
     AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Verdict, as_utc, utcnow,
 )
@@ -100,7 +101,9 @@ def queue_counts(session: Session, site_ids: Sequence[int]) -> dict[str, int]:
 
 def newest_id(session: Session, site_ids: Sequence[int], queue: str = "review") -> int:
     """The highest comment id in a queue: an open page polls it to learn that new comments arrived."""
-    return session.scalar(select(func.max(Comment.id)).select_from(_filtered(site_ids, queue, None).subquery())) or 0
+    # max() over the filtered subquery's own column: Comment.id there would cross-join the whole table.
+    filtered = _filtered(site_ids, queue, None).subquery()
+    return session.scalar(select(func.max(filtered.c.id))) or 0
 
 
 def count_newer(session: Session, site_ids: Sequence[int], queue: str, after_id: int) -> int:
@@ -111,30 +114,6 @@ def count_newer(session: Session, site_ids: Sequence[int], queue: str, after_id:
 
 def _iso(value: datetime | None) -> str | None:
     return as_utc(value).isoformat() if value is not None else None
-
-
-def highlights(text: str, reasons: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The text cut into pieces, the flagged words marked with their category, for display.
-
-    Spans come from the reasons (lexicon, word lists), which point into the original text; the
-    template escapes every piece, so an untrusted comment stays text.
-    """
-    spans = sorted(
-        (word["start"], word["end"], reason.get("category") or reason["code"])
-        for reason in reasons for word in reason.get("words", ())
-        if isinstance(word.get("start"), int) and 0 <= word["start"] < word["end"] <= len(text)
-    )
-    pieces, pos = [], 0
-    for start, end, category in spans:
-        if start < pos:
-            continue  # overlapping hits: the first one wins
-        if start > pos:
-            pieces.append({"text": text[pos:start], "mark": None})
-        pieces.append({"text": text[start:end], "mark": category})
-        pos = end
-    if pos < len(text):
-        pieces.append({"text": text[pos:], "mark": None})
-    return pieces
 
 
 def _verdicts(session: Session, comments: Sequence[Comment]) -> dict[int, Verdict]:

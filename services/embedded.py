@@ -1,6 +1,7 @@
 """`modctl run`: the whole service on one machine with no servers (SQLite + SQLite broker)."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -11,13 +12,16 @@ import requests
 from sqlalchemy.exc import OperationalError
 
 from ingest.sites import create_site, find_site, reissue_api_key
+from moderation.moderators import create_moderator, find_moderator, set_password
 from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
 from shared.db import session_scope
 from shared.migrate import upgrade
+from shared.models import ModeratorRole
 from shared.settings import Settings
 
 DEMO_SITE = "demo"
+DEMO_MODERATOR = "demo"
 PRUNE_EVERY_S = 600
 PRUNE_TAKEN_AFTER_S = 3600
 
@@ -29,6 +33,18 @@ def ensure_demo_site(settings: Settings) -> str:
         if site is None:
             return create_site(session, name=DEMO_SITE, api_key=settings.demo_site_key).api_key
         return reissue_api_key(session, site, settings.demo_site_key)
+
+
+def ensure_demo_moderator(settings: Settings) -> str:
+    """The demo admin's password: MOD_DEMO_MODERATOR_PASSWORD if set, else a new one at every start."""
+    password = os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") or secrets.token_urlsafe(12)
+    with session_scope(settings.database_url) as session:
+        moderator = find_moderator(session, DEMO_MODERATOR)
+        if moderator is None:
+            create_moderator(session, username=DEMO_MODERATOR, password=password, role=ModeratorRole.ADMIN)
+        else:
+            set_password(session, moderator, password)
+    return password
 
 
 def _start_all(settings: Settings, var: Path) -> list[subprocess.Popen[bytes]]:
@@ -54,7 +70,7 @@ def _wait_until_up(settings: Settings, timeout_s: float = 30) -> bool:
     return False
 
 
-def _banner(settings: Settings, key: str) -> str:
+def _banner(settings: Settings, key: str, password: str) -> str:
     url = settings.base_url
     body = ('{"external_id":"c1","article":{"id":"a1","url":"https://luki.ru/news/1"},'
             '"author":{"id":"u1","name":"Читатель"},"text":"Спасибо за новость!"}')
@@ -63,6 +79,8 @@ Comment moderation is running (embedded: SQLite database, SQLite broker, no serv
   API         {url}   (health {url}/healthz, metrics {url}/metrics)
   demo site   API key: {key}
               {'(from MOD_DEMO_SITE_KEY)' if settings.demo_site_key else '(new at every start; set MOD_DEMO_SITE_KEY to keep one)'}
+  console     {url}/console/   user: {DEMO_MODERATOR}  password: {password}
+              {'(from MOD_DEMO_MODERATOR_PASSWORD)' if os.environ.get('MOD_DEMO_MODERATOR_PASSWORD') else '(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)'}
 
 Post a comment, then ask for its verdict:
   curl -s -X POST {url}/v1/comments -H 'Authorization: Bearer {key}' \\
@@ -100,11 +118,12 @@ def run_embedded(settings: Settings, var: Path) -> int:
     var.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     key = ensure_demo_site(settings)
+    password = ensure_demo_moderator(settings)
     processes = _start_all(settings, var)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     try:
         if _wait_until_up(settings):
-            print(_banner(settings, key), flush=True)
+            print(_banner(settings, key, password), flush=True)
         next_prune = time.monotonic()
         while all(process.poll() is None for process in processes):
             if time.monotonic() >= next_prune:

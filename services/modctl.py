@@ -148,6 +148,218 @@ def site_domain_add(site_name: str, rule: str | None, domains: tuple[str, ...]) 
 
 
 @cli.group()
+def moderator() -> None:
+    """Manage the people who log in to the moderators' console (/console/)."""
+
+
+@moderator.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(["moderator", "admin"]), default="moderator", show_default=True,
+              help="admin also edits sites' policies and sees the moderators.")
+@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+def moderator_create(username: str, role: str, locale: str, password_stdin: bool) -> None:
+    """Create a console account; only an argon2 hash of the password is kept."""
+    from moderation.moderators import ModeratorError, create_moderator
+    from shared.db import session_scope
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope(get_settings().database_url) as session:
+            create_moderator(session, username=username, password=password, role=role, locale=locale)
+    except ModeratorError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"moderator {username} ({role}) created; log in at {get_settings().base_url}/console/")
+
+
+@moderator.command("list")
+def moderator_list() -> None:
+    """Every console account: username, role, language, active, last login."""
+    from moderation.moderators import list_moderators
+    from shared.db import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        for m in list_moderators(session):
+            last = m.last_login_at.isoformat(timespec="seconds") if m.last_login_at else "never"
+            click.echo(f"{m.username}\t{m.role}\t{m.locale}\t{'active' if m.active else 'inactive'}\tlast login {last}")
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the model files (default: the committed model's folder).")
+@click.option("--with-decisions", is_flag=True,
+              help="Also learn from moderators' decisions in the database (approved: not toxic; rejected as toxic: toxic).")
+def train(data: Path, out: Path | None, with_decisions: bool) -> None:
+    """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
+    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
+    from moderation.training import read_pairs, train_from_pairs
+
+    pairs = read_pairs(data)
+    if with_decisions:
+        from moderation.decision_examples import decision_examples
+        from shared.db import session_scope
+
+        with session_scope(get_settings().database_url) as session:
+            decided = decision_examples(session)
+        click.echo(f"{len(pairs)} comments from {data}, {len(decided)} from moderators' decisions", err=True)
+        pairs += decided
+    metrics = train_from_pairs(pairs, out or DEFAULT_MODEL_DIR)
+    click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
+
+
+@cli.command("eval")
+@DATA_OPTION
+@click.option("--worst", default=10, show_default=True, help="How many worst false positives/negatives to show.")
+def eval_(data: Path, worst: int) -> None:
+    """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
+    from moderation.evaluation import evaluate, format_quality_report
+    from moderation.scorers import get_scorer
+    from moderation.training import read_pairs
+
+    settings = get_settings()
+    report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
+                      review_threshold=settings.policy.review["toxicity"],
+                      reject_threshold=settings.policy.reject["toxicity"])
+    click.echo(format_quality_report(report))
+
+
+@cli.command("bench-speed")
+@DATA_OPTION
+@click.option("--batch", default=64, show_default=True)
+def bench_speed(data: Path, batch: int) -> None:
+    """Measure the configured toxicity scorer: load time, comments/s one by one and batched, memory."""
+    from moderation.evaluation import format_speed_report, speed_report
+    from moderation.scorers import get_scorer
+    from moderation.training import read_pairs
+
+    texts = [text for text, _ in read_pairs(data)]
+    click.echo(format_speed_report(speed_report(lambda: get_scorer(get_settings().toxicity), texts, batch=batch)))
+
+
+@cli.command("bench-pipeline")
+@click.option("--comments", default=2000, show_default=True, help="Backlog size for the drain measurement.")
+@click.option("--rate", default=200.0, show_default=True, help="Comments/s posted for the latency measurement.")
+@click.option("--seconds", default=10.0, show_default=True)
+@click.option("--port", default=8765, show_default=True)
+def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> None:
+    """Start the real API and a moderation worker; measure drain rate (batched vs not) and POST->verdict latency."""
+    from services.bench_pipeline import drain_rate, post_to_verdict_latency
+    from shared.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    single = drain_rate(settings, comments=comments, batch_size=1, port=port)
+    click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
+    batched = drain_rate(settings, comments=comments, batch_size=settings.toxicity.batch_size, port=port)
+    click.echo(f"drain, batches of {settings.toxicity.batch_size}: {batched:.0f} comments/s")
+    latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
+    click.echo(f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
+               f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms")
+    click.echo(f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
+               f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
+
+
+@cli.command("train-spam")
+@click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
+def train_spam(site_name: str) -> None:
+    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports)."""
+    from ingest.sites import find_site
+    from moderation.spam.learning import retrain_site
+    from shared.db import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        site = find_site(session, site_name)
+        if site is None:
+            raise click.UsageError(f"no site named {site_name!r}")
+        version = retrain_site(session, site.id)
+    click.echo(f"site {site_name}: spam model version {version}" if version else f"site {site_name}: no feedback to learn from yet")
+
+
+def _stream_from_csv(data: Path) -> list:
+    """text,label rows (optional author, ip, created_at: ISO time or epoch seconds) as a stream."""
+    import csv
+    from datetime import datetime
+
+    from moderation.spam.stream import StreamItem
+
+    def when(value: str | None, row: int) -> float:
+        if not value:
+            return row * 30.0
+        return float(value) if value.replace(".", "", 1).isdigit() else datetime.fromisoformat(value).timestamp()
+
+    with data.open(encoding="utf-8", newline="") as handle:
+        return [StreamItem(text=r["text"], label=int(r["label"]), author_id=r.get("author") or f"author-{i}", ip=r.get("ip") or "",
+                           created_at=when(r.get("created_at"), i), article_id=r.get("article") or "a-1")
+                for i, r in enumerate(csv.DictReader(handle))]
+
+
+@cli.command("eval-spam")
+@DATA_OPTION
+def eval_spam(data: Path) -> None:
+    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
+    from moderation.spam.replay import figures, learning_run
+
+    policy = get_settings().policy
+    items = _stream_from_csv(data)
+    scores, per_s = learning_run(items, teach_share=0.0, review=policy.review["spam"], reject=policy.reject["spam"])
+    click.echo(f"{figures([i.label for i in items], scores, policy.review['spam']).line()} per_s={per_s:.0f}")
+
+
+@cli.command("bench-spam")
+@DATA_OPTION
+@click.option("--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns).")
+@click.option("--n", default=4000, show_default=True, help="Stream length.")
+@click.option("--seed", default=0, show_default=True)
+def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
+    """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
+    import random
+
+    from moderation.spam.replay import figures, learning_run
+    from moderation.spam.stream import labelled_stream
+    from moderation.training import read_pairs
+
+    policy = get_settings().policy
+    review, reject = policy.review["spam"], policy.reject["spam"]
+    ham = [text for text, label in read_pairs(data) if label == 0]
+    items = labelled_stream(ham, random.Random(seed), spam_share=0.2, n=n)
+    later = slice(len(items) // 2, None)  # measured where the learner has had half the stream to learn
+    labels = [item.label for item in items][later]
+    before, per_s = learning_run(items, teach_share=0.0, review=review, reject=reject, seed=seed)
+    after, _ = learning_run(items, teach_share=teach, review=review, reject=reject, seed=seed)
+    f_before, f_after = figures(labels, before[later], review), figures(labels, after[later], review)
+    click.echo(f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}")
+    click.echo(f"before learning: {f_before.line()}")
+    click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
+    click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")
+
+
+@cli.group()
+def models() -> None:
+    """Prepare model files for the transformer backends (their weights are never fetched at run time)."""
+
+
+@models.command("fetch")
+@click.option("--type", "model_type", default="multilingual", show_default=True, help="Detoxify model type.")
+@click.option("--dest", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write to.")
+@click.option("--checkpoint-url", help="Where to get the checkpoint (default: Detoxify's release).")
+@click.option("--hub-url", help="Base URL of a Hugging Face Hub mirror for the config and tokenizer.")
+def models_fetch(model_type: str, dest: Path, checkpoint_url: str | None, hub_url: str | None) -> None:
+    """On a machine with internet: download a Detoxify checkpoint and its base config + tokenizer."""
+    from moderation.model_fetch import fetch_detoxify
+
+    paths = fetch_detoxify(model_type, dest, checkpoint_url=checkpoint_url, hub_base_url=hub_url)
+    click.echo("Copy the folder to the workers' machines and set:")
+    click.echo("MOD_TOXICITY__BACKEND=detoxify")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__MODEL_TYPE={model_type}")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={paths['checkpoint']}")
+    click.echo(f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={paths['huggingface_config_path']}")
+
+
+@cli.group()
 def channel() -> None:
     """Where a site's moderators hear about comments that need them: webhook, Slack, Telegram, e-mail."""
 

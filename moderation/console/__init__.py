@@ -1,0 +1,23 @@
+"""The moderators' web console: server-rendered pages under /console/, in Russian and English.
+
+services/web.py mounts it with `init_app(app)`.
+"""
+
+from flask import Flask
+
+from moderation.console import action_views, admin_views, auth, errors, queue_views  # noqa: F401 (routes register on import)
+from moderation.console.blueprint import bp
+from moderation.console.i18n import init_i18n
+from moderation.console.presentation import init_presentation
+from moderation.console.security import configure_cookies, limit_logins
+
+
+def init_app(app: Flask) -> None:
+    """Mount the console on the app: cookies and CSRF, logins, languages, the pages."""
+    settings = app.config["SETTINGS"]
+    configure_cookies(app, settings, bp.url_prefix)
+    auth.init_login(app)
+    init_i18n(app)
+    init_presentation(app)
+    app.register_blueprint(bp)
+    limit_logins(app, settings, "console.login")
