@@ -56,7 +56,7 @@ bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: dra
 CONSOLE_I18N := moderation/console/translations
 translations: $(INSTALLED) ## Console texts: extract, update the ru/en catalogs (translate the new msgstr), compile the .mo files
 	$(BIN)/pybabel extract -F moderation/console/babel.cfg -k _l --no-location --sort-output --project modsys-console -o $(CONSOLE_I18N)/messages.pot .
-	$(BIN)/pybabel update -i $(CONSOLE_I18N)/messages.pot -d $(CONSOLE_I18N) -w 120 --ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel update -i $(CONSOLE_I18N)/messages.pot -d $(CONSOLE_I18N) -w 120 --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(CONSOLE_I18N) --statistics
 
 ##@ Compose (needs a Docker engine)

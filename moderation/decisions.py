@@ -20,9 +20,9 @@ from shared.models import (
     ActionKind, AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Notification,
     NotificationStatus, Site, SpamFeedback, SpamLabel, as_utc, utcnow,
 )
+from shared.notifications import NotificationKind
 from shared.site_policy import load_site_policy, publishable
 
-SITE_CALLBACK = "site_callback"  # the same kind as the workers' verdict callbacks: one stream for the site
 # Why a moderator rejects; "spam" is the one that teaches the spam model "spam" (a toxic comment is not spam).
 REJECT_REASONS = (
     "spam", "toxicity", "obscene", "insult", "threat", "identity_attack", "off_topic", "personal_data", "other",
@@ -62,7 +62,7 @@ def _owe_callback(session: Session, site: Site, action: ModerationAction, payloa
     if not site.callback_url:
         return []
     notification = Notification(
-        kind=SITE_CALLBACK, site_id=site.id, comment_id=action.comment_id, action_id=action.id,
+        kind=NotificationKind.SITE_CALLBACK, site_id=site.id, comment_id=action.comment_id, action_id=action.id,
         target_url=site.callback_url, payload=payload, status=NotificationStatus.PENDING, attempts=0,
     )
     session.add(notification)

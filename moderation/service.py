@@ -13,17 +13,17 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.policy import decide, matched_words_reasons, site_policy
-from moderation.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
 from moderation.scoring import ToxicityResult, ToxicityScorer
+from moderation.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.moderation_events import record_events
+from shared.notifications import NotificationKind
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy, load_site_policy, publishable
 
 log = logging.getLogger(__name__)
-SITE_CALLBACK = "site_callback"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
     """Record the site callbacks in the verdicts' transaction (outbox rows); their ids."""
     now = utcnow()
     rows = [{
-        "kind": SITE_CALLBACK, "site_id": d.comment.site_id, "comment_id": d.comment.id,
+        "kind": NotificationKind.SITE_CALLBACK, "site_id": d.comment.site_id, "comment_id": d.comment.id,
         "verdict_id": verdict_ids[d.comment.id], "target_url": d.comment.site.callback_url,
         "payload": _callback_payload(d, verdict_ids[d.comment.id]),
         "status": NotificationStatus.PENDING, "attempts": 0, "created_at": now,

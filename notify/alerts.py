@@ -28,9 +28,9 @@ from shared.models import (
     as_utc,
     utcnow,
 )
+from shared.notifications import NotificationKind
 from shared.site_policy import load_site_policy
 
-ALERT_KIND = "moderator_alert"
 TOP_SCORES = 3
 MAX_REASONS = 4
 # The event that matters most when one comment has several: readers complaining beats a score.
@@ -129,7 +129,7 @@ def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]
             continue  # all decided meanwhile: nothing to say
         alert = build_alert(session, site, waiting, max_items=channel.digest_max_items, base_url=base_url)
         notification = Notification(
-            kind=ALERT_KIND, site_id=site_id, channel_id=channel.id, target_url=channel.target[:2000],
+            kind=NotificationKind.MODERATOR_ALERT, site_id=site_id, channel_id=channel.id, target_url=channel.target[:2000],
             payload=alert_payload(alert), status=NotificationStatus.PENDING, attempts=0, created_at=now,
         )
         session.add(notification)

@@ -10,9 +10,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from notify.alert import Alert, ChannelTarget
-from notify.alerts import ALERT_KIND, alert_from_payload, channel_target
+from notify.alerts import alert_from_payload, channel_target
 from notify.callbacks import AttemptResult, Delivery, backoff_s
-from shared import task_names
 from shared.models import DeliveryAttempt, Notification, NotificationChannel, NotificationStatus, Site, utcnow
 from shared.settings import CallbackSettings, NotifySettings
 
@@ -67,23 +66,6 @@ def record_attempt(
     delay = max(backoff_s(row.attempts, policy), result.retry_after_s or 0.0)
     row.not_before = utcnow() + timedelta(seconds=delay)
     return delay
-
-
-def revive_dead(session: Session, ids: list[int] | None = None) -> list[tuple[int, str]]:
-    """Put dead notifications back to pending with a fresh retry budget (all when ids is None): (id, kind)."""
-    query = select(Notification.id, Notification.kind).where(Notification.status == NotificationStatus.DEAD)
-    if ids is not None:
-        query = query.where(Notification.id.in_(ids))
-    revived = [(row.id, row.kind) for row in session.execute(query.order_by(Notification.id))]
-    if revived:
-        session.execute(update(Notification).where(Notification.id.in_([i for i, _ in revived]))
-                        .values(status=NotificationStatus.PENDING, attempts=0, not_before=None))
-    return revived
-
-
-def delivery_task(kind: str) -> str:
-    """The task that delivers a notification of this kind: alerts go through channels, the rest are callbacks."""
-    return task_names.DELIVER_ALERT if kind == ALERT_KIND else task_names.DELIVER_CALLBACK
 
 
 def stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[tuple[int, str]]:

@@ -469,9 +469,9 @@ def notifications() -> None:
 @click.option("--all-dead", is_flag=True, help="Replay every dead notification.")
 def notifications_replay(ids: tuple[int, ...], all_dead: bool) -> None:
     """Send dead notifications again, with a fresh retry budget."""
-    from notify.service import delivery_task, revive_dead
     from shared.celery_app import create_celery
     from shared.db import session_scope
+    from shared.notifications import delivery_task, revive_dead
 
     if not ids and not all_dead:
         raise click.UsageError("name notifications with --id, or pass --all-dead")

@@ -5,7 +5,9 @@ services/web.py mounts it with `init_app(app)`.
 
 from flask import Flask
 
-from moderation.console import action_views, admin_views, auth, errors, queue_views  # noqa: F401 (routes register on import)
+from moderation.console import (  # noqa: F401 (routes register on import)
+    action_views, admin_views, auth, delivery_views, errors, queue_views,
+)
 from moderation.console.blueprint import bp
 from moderation.console.i18n import init_i18n
 from moderation.console.presentation import init_presentation

@@ -9,11 +9,12 @@ from sqlalchemy import select, update
 from notify import channels
 from notify.alerts import dispatch_site
 from notify.channel_admin import add_channel
-from notify.service import claim_alert, record_attempt, revive_dead
+from notify.service import claim_alert, record_attempt
 from notify.signing import verify
 from shared import task_names
 from shared.models import Comment, DeliveryAttempt, ModerationEvent, Notification, NotificationChannel, Site
 from shared.moderation_events import record_events
+from shared.notifications import revive_dead
 from shared.settings import NotifySettings
 from tests.support.factories import make_comment
 from tests.support.http_server import http_server

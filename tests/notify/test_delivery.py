@@ -1,9 +1,10 @@
 """Delivering a site callback against a real HTTP server: signed, retried, dead, replayed."""
 
 from notify.callbacks import post_signed
-from notify.service import claim, record_attempt, revive_dead, stale_pending
+from notify.service import claim, record_attempt, stale_pending
 from notify.signing import DELIVERY_HEADER, verify
 from shared.models import DeliveryAttempt, Notification
+from shared.notifications import revive_dead
 from shared.settings import CallbackSettings
 from tests.support.factories import make_callback
 from tests.support.http_server import http_server
