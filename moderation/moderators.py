@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from shared.models import Moderator, ModeratorRole, utcnow
 
 MIN_PASSWORD_LENGTH = 10
+# Decisions label spam examples with "moderator:<username>", and that source column holds 50 characters.
+MAX_USERNAME = 40
 LOCALES = ("ru", "en")
 _hasher = PasswordHasher()
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -36,8 +38,8 @@ def create_moderator(session: Session, *, username: str, password: str, role: st
                      locale: str = "ru") -> Moderator:
     """A new active account; the caller commits."""
     username = username.strip()
-    if not username or len(username) > 100:
-        raise ModeratorError("the username must be 1 to 100 characters")
+    if not username or len(username) > MAX_USERNAME:
+        raise ModeratorError(f"the username must be 1 to {MAX_USERNAME} characters")
     if role not in ModeratorRole.ALL:
         raise ModeratorError(f"the role must be one of {', '.join(ModeratorRole.ALL)}")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -44,6 +44,9 @@ def test_refused_accounts_are_usage_errors(modctl):
     modctl("moderator", "create", "--username", "dup", "--password-stdin", stdin=PASSWORD + "\n")
     again = CliRunner().invoke(cli, ["moderator", "create", "--username", "dup", "--password-stdin"], input=PASSWORD + "\n")
     assert again.exit_code == 2 and "already exists" in again.output
+    long_name = CliRunner().invoke(cli, ["moderator", "create", "--username", "x" * 41, "--password-stdin"],
+                                   input=PASSWORD + "\n")
+    assert long_name.exit_code == 2 and "1 to 40 characters" in long_name.output
 
 
 def test_list_shows_every_account(modctl):
