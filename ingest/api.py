@@ -45,14 +45,14 @@ def post_comment() -> tuple[Response, int, dict[str, str]]:
     return jsonify(id=comment.id, status=comment.status, version=comment.version), 202, {"Location": location}
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 def get_comment(comment_id: int) -> Response:
     session = get_session()
     comment = find_comment(session, authenticated_site(session), comment_id)
     return jsonify(comment_view(session, comment))
 
 
-@bp.post("/comments/<int:comment_id>/feedback")
+@bp.post("/comments/<id:comment_id>/feedback")
 def post_feedback(comment_id: int) -> tuple[Response, int]:
     """The site says a comment is spam or ham; the site's spam model learns from it."""
     session = get_session()
@@ -66,7 +66,7 @@ def post_feedback(comment_id: int) -> tuple[Response, int]:
     return jsonify(comment_id=comment.id, label=body.label, recorded=recorded), 202
 
 
-@bp.post("/comments/<int:comment_id>/reports")
+@bp.post("/comments/<id:comment_id>/reports")
 def post_report(comment_id: int) -> tuple[Response, int]:
     """A reader reports a comment: it joins the console's Reported queue until a moderator decides it."""
     session = get_session()

@@ -3,9 +3,26 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, IPvAnyAddress, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, IPvAnyAddress, ValidationInfo, WithJsonSchema, field_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
+# pydantic's own name for this format ("ipvanyaddress") is unknown to OpenAPI tools.
+IpAddress = Annotated[IPvAnyAddress, WithJsonSchema({"anyOf": [{"type": "string", "format": "ipv4"},
+                                                              {"type": "string", "format": "ipv6"}]})]
+
+
+def _timestamp_text(value: object) -> object:
+    # pydantic would read a number as Unix time; the API documents (and sites send) ISO 8601 text.
+    if value is not None and not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 timestamp, e.g. 2024-11-15T12:00:00+03:00")
+    return value
+
+
+def _ip_text(value: object) -> object:
+    # pydantic would read a number as an IPv4 address; the API documents dotted or colon text.
+    if value is not None and not isinstance(value, str):
+        raise ValueError("must be an IPv4 or IPv6 address as text")
+    return value
 
 
 def _as_utc(value: datetime | None) -> datetime | None:
@@ -21,17 +38,21 @@ class Strict(BaseModel):
 
 class ArticleIn(Strict):
     id: Id
-    url: Annotated[HttpUrl, Field(max_length=2000)]
+    # Checked after normalisation, which may add a "/": the document promises one character less.
+    url: Annotated[HttpUrl, Field(max_length=2000),
+                   WithJsonSchema({"type": "string", "format": "uri", "minLength": 1, "maxLength": 1999})]
     title: Annotated[str, Field(max_length=1000)] | None = None
 
 
 class AuthorIn(Strict):
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    ip: IPvAnyAddress | None = None
+    ip: IpAddress | None = None
     user_agent: Annotated[str, Field(max_length=1000)] | None = None
     registered_at: datetime | None = None
 
+    _text = field_validator("registered_at", mode="before")(_timestamp_text)
+    _ip = field_validator("ip", mode="before")(_ip_text)
     _utc = field_validator("registered_at")(_as_utc)
 
 
@@ -39,10 +60,12 @@ class CommentIn(Strict):
     external_id: Id
     article: ArticleIn
     author: AuthorIn
-    text: str
+    # Checked by text_fits (not blank, within MOD_MAX_TEXT_CHARS); the document states the defaults.
+    text: Annotated[str, Field(json_schema_extra={"minLength": 1, "maxLength": 10_000, "pattern": "\\S"})]
     parent_external_id: Id | None = None
     posted_at: datetime | None = None
 
+    _text = field_validator("posted_at", mode="before")(_timestamp_text)
     _utc = field_validator("posted_at")(_as_utc)
 
     @field_validator("text")

@@ -24,6 +24,7 @@ Reason = Literal[REJECT_REASONS]  # type: ignore[valid-type]
 Note = Annotated[str, Field(max_length=2000)]
 # Who at the site decided, for the audit log: "site:<name>"; "site" when not given.
 Moderator = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w.@-]+$")]
+MAX_AUTHOR_ID = 200  # as long as comments' author ids may be
 _ERROR_STATUS = {"not_found": 404, "superseded": 409, "already_undone": 409, "not_undoable": 409}
 
 
@@ -75,7 +76,7 @@ def _body(model: type[BaseModel]) -> Any:
     return model.model_validate(json_body())
 
 
-@bp.post("/comments/<int:comment_id>/decision")
+@bp.post("/comments/<id:comment_id>/decision")
 def post_decision(comment_id: int) -> Response:
     """Approve or reject a comment; the site gets the signed callback like any decision."""
     session = get_session()
@@ -98,6 +99,9 @@ def post_ban(author_id: str) -> Response:
     """Ban (or suspend, with duration_s) an author: their waiting comments and new ones are rejected."""
     session = get_session()
     site = authenticated_site(session)
+    if len(author_id) > MAX_AUTHOR_ID:
+        raise ApiError(422, "validation_failed", "The request has invalid fields.",
+                       [{"field": "author_id", "reason": f"must be at most {MAX_AUTHOR_ID} characters"}])
     body = _body(BanIn)
     if body.comment_id is not None:
         _own_comment(site, body.comment_id)
@@ -114,7 +118,7 @@ def post_ban(author_id: str) -> Response:
                    until=until.isoformat() if until else None, rejected_comment_ids=rejected)
 
 
-@bp.post("/actions/<int:action_id>/undo")
+@bp.post("/actions/<id:action_id>/undo")
 def post_undo(action_id: int) -> Response:
     """Reverse a decision or a ban taken by anyone on this site (the undo is audited too)."""
     session = get_session()

@@ -61,7 +61,7 @@ def _decision_message(decision: str, count: int, reason: str | None) -> str:
     return f"{text}: {label(REJECT_REASON_LABELS, reason or 'other')}"
 
 
-@bp.post("/comments/<int:comment_id>/decide")
+@bp.post("/comments/<id:comment_id>/decide")
 @login_required
 def decide(comment_id: int) -> Response | tuple[Response, int]:
     decision, reason = request.form.get("decision", ""), _reason()

@@ -78,7 +78,7 @@ def queue() -> str:
     )
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 @login_required
 def comment(comment_id: int) -> str:
     db = get_session()

@@ -6,6 +6,7 @@ from flask import Flask
 from shared.celery_app import create_celery
 from shared.settings import Settings
 from shared.web import health, metrics
+from shared.web.converters import RowIdConverter
 from shared.web.errors import register_error_handlers
 from shared.web.session import close_session
 
@@ -13,6 +14,7 @@ from shared.web.session import close_session
 def create_base_app(settings: Settings, celery: Celery | None = None) -> Flask:
     """A Flask app with the plumbing but no product routes; services/web.py mounts those."""
     app = Flask(__name__)
+    app.url_map.converters["id"] = RowIdConverter  # before any blueprint adds its routes
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     app.json.ensure_ascii = False  # Russian text stays readable in responses
     app.extensions["celery"] = celery or create_celery(settings)

@@ -45,7 +45,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        return error_response(exc.code or 500, _http_code(exc), exc.description or "")
+        response = error_response(exc.code or 500, _http_code(exc), exc.description or "")
+        # Keep what the exception says beyond its page: a 405's Allow, a 429's Retry-After.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:

@@ -1,5 +1,7 @@
 """Every refusal has the right status and one JSON shape, and stores nothing."""
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -100,3 +102,40 @@ def test_missing_required_fields_are_all_listed(client, site):
 
 def test_a_json_array_is_422_not_a_crash(client, site):
     assert_error(client.post("/v1/comments", json=[1, 2], headers=site.auth), 422, "validation_failed")
+
+
+@pytest.mark.parametrize(("raw_text", "reason"), [
+    ('"a\\u0000b"', "must not contain NUL characters"),
+    ('"\\ud83d alone"', "lone surrogate"),
+])
+def test_text_no_database_can_keep_is_a_422_naming_the_field(client, site, raw_text, reason):
+    body = comment_body()
+    body["author"]["name"] = "__NAME__"
+    raw = json.dumps(body).replace('"__NAME__"', raw_text)
+
+    response = client.post("/v1/comments", data=raw, headers={**site.auth, "Content-Type": "application/json"})
+
+    details = assert_error(response, 422, "validation_failed")["details"]
+    assert details[0]["field"] == "author.name" and reason in details[0]["reason"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("posted_at", 1731661200), ("author.ip", 3232235777)])
+def test_numbers_where_text_is_documented_are_refused(client, site, field, value):
+    body = comment_body()
+    if field == "author.ip":
+        body["author"]["ip"] = value
+    else:
+        body[field] = value
+
+    details = assert_error(client.post("/v1/comments", json=body, headers=site.auth), 422, "validation_failed")["details"]
+    assert details[0]["field"] == field
+
+
+def test_an_id_beyond_any_row_is_a_404_not_a_database_error(client, site):
+    assert_error(client.get(f"/v1/comments/{2**63}", headers=site.auth), 404, "not_found")
+
+
+def test_a_wrong_method_is_a_405_that_says_which_are_allowed(client, site):
+    response = client.delete("/v1/comments", headers=site.auth)
+    assert_error(response, 405, "method_not_allowed")
+    assert "POST" in response.headers["Allow"]
