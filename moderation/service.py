@@ -36,6 +36,7 @@ class Decided:
     decision: str
     reasons: list[dict[str, Any]]
     mode: str  # the site's moderation mode: whether a comment waiting for a human is shown meanwhile
+    toxicity: ToxicityResult  # the scorer's own result: languages, lexicon matches with their spans
 
 
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
@@ -56,7 +57,7 @@ def _decide(
     decision, reasons = decide(scores, site_policy(defaults, policy))
     rules = rule_reasons(comment, policy, facts)
     reasons += rules + matched_words_reasons(toxicity) + spam_reasons(spam)
-    return Decided(comment, scores, spam.model_version, strictest(decision, rules), reasons, policy.mode)
+    return Decided(comment, scores, spam.model_version, strictest(decision, rules), reasons, policy.mode, toxicity)
 
 
 def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
@@ -102,6 +103,25 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
     return [row.id for row in insert_many_ignoring_conflicts(session, Notification, rows)]
 
 
+def score_and_decide(
+    session: Session, comments: Sequence[Comment], *, scorer: ToxicityScorer, spam: SpamScorer,
+    defaults: PolicySettings,
+) -> list[Decided]:
+    """Score comments (one model call) and apply their sites' policies; stores nothing but spam counters.
+
+    The comments need `site` loaded; they may be transient (the synchronous compatible APIs score
+    comments they are asked not to store).
+    """
+    toxicity = scorer.score_batch([comment.text for comment in comments])
+    spam_results = spam.score(session, comments)
+    policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
+    facts = author_facts(session, comments, policies)
+    return [
+        _decide(c, t, s, defaults, policies[c.site_id], facts)
+        for c, t, s in zip(comments, toxicity, spam_results, strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class Moderated:
     """What a batch left for after the commit: callbacks to deliver, sites whose moderators to alert."""
@@ -124,14 +144,7 @@ def moderate_comments(
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
         return Moderated([], [])
-    toxicity = scorer.score_batch([comment.text for comment in comments])
-    spam_results = spam.score(session, comments)
-    policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
-    facts = author_facts(session, comments, policies)
-    batch = [
-        _decide(c, t, s, defaults, policies[c.site_id], facts)
-        for c, t, s in zip(comments, toxicity, spam_results, strict=True)
-    ]
+    batch = score_and_decide(session, comments, scorer=scorer, spam=spam, defaults=defaults)
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)

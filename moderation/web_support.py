@@ -7,6 +7,7 @@ from flask import current_app
 from prometheus_client import Counter
 
 from moderation.decisions import Outcome
+from moderation.service import Moderated
 from shared import task_names
 
 log = logging.getLogger(__name__)
@@ -37,3 +38,16 @@ def enqueue_outcomes(outcomes: Iterable[Outcome]) -> None:
             learn.add(outcome.learn_site_id)
     for site_id in sorted(learn):
         _send(task_names.LEARN_SPAM, site_id)
+
+
+def enqueue_moderated(moderated: Moderated) -> None:
+    """After a synchronous verdict's commit: its callback to the site, and the moderators' alerts."""
+    for notification_id in moderated.callbacks:
+        _send(task_names.DELIVER_CALLBACK, notification_id)
+    for site_id in moderated.alert_sites:
+        _send(task_names.DISPATCH_ALERTS, site_id)
+
+
+def enqueue_spam_learning(site_id: int) -> None:
+    """After committed spam feedback: one learning run for the site's spam model."""
+    _send(task_names.LEARN_SPAM, site_id)

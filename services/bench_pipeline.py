@@ -33,7 +33,7 @@ def _body(n: int) -> dict[str, object]:
 
 
 @contextmanager
-def _running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+def running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield process
@@ -42,7 +42,7 @@ def _running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pop
         process.wait(timeout=30)
 
 
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
+def process_env(settings: Settings, **extra: str) -> dict[str, str]:
     return {**os.environ, "MOD_DATABASE_URL": settings.database_url, "MOD_BROKER_URL": settings.broker_url,
             "MOD_LOG_LEVEL": "WARNING", **extra}
 
@@ -55,7 +55,7 @@ def _count(settings: Settings, site_id: int, status: str | None = None) -> int:
         return session.scalar(query) or 0
 
 
-def _wait_ready(base: str) -> None:
+def wait_ready(base: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -89,7 +89,7 @@ def _post_all(base: str, key: str, count: int, rate: float | None) -> None:
         thread.join()
 
 
-def _new_site(settings: Settings) -> tuple[int, str]:
+def new_site(settings: Settings) -> tuple[int, str]:
     with session_scope(settings.database_url) as session:
         issued = create_site(session, name=f"bench-{uuid.uuid4().hex[:8]}")
         return issued.site.id, issued.api_key
@@ -97,13 +97,13 @@ def _new_site(settings: Settings) -> tuple[int, str]:
 
 def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int) -> float:
     """Comments/s one moderation worker decides, starting from a backlog of `comments`."""
-    site_id, key = _new_site(settings)
+    site_id, key = new_site(settings)
     base = f"http://127.0.0.1:{port}"
-    with _running(web_command(), _env(settings, MOD_PORT=str(port))):
-        _wait_ready(base)
+    with running(web_command(), process_env(settings, MOD_PORT=str(port))):
+        wait_ready(base)
         _post_all(base, key, comments, rate=None)
     worker = worker_command("moderation", ("--pool", "solo"))
-    with _running(worker, _env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))):
+    with running(worker, process_env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))):
         while _count(settings, site_id, CommentStatus.PENDING) == comments:
             time.sleep(0.01)  # the clock starts with the first verdict, after the model loaded
         started = time.monotonic()
@@ -114,12 +114,12 @@ def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int)
 
 def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, port: int) -> dict[str, float]:
     """p50/p99 seconds from a comment's creation to its verdict, posting at `rate` per second."""
-    site_id, key = _new_site(settings)
+    site_id, key = new_site(settings)
     base = f"http://127.0.0.1:{port}"
     total = int(rate * seconds)
-    with _running(web_command(), _env(settings, MOD_PORT=str(port))), \
-            _running(worker_command("moderation", ("--pool", "solo")), _env(settings)):
-        _wait_ready(base)
+    with running(web_command(), process_env(settings, MOD_PORT=str(port))), \
+            running(worker_command("moderation", ("--pool", "solo")), process_env(settings)):
+        wait_ready(base)
         time.sleep(5)  # let the worker load its model
         _post_all(base, key, total, rate=rate)
         deadline = time.monotonic() + 60

@@ -263,6 +263,24 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
                f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
 
 
+@cli.command("bench-analyze")
+@click.option("--seconds", default=20.0, show_default=True)
+@click.option("--clients", default=50, show_default=True, help="Concurrent clients, each on its own connection.")
+@click.option("--port", default=8766, show_default=True)
+def bench_analyze(seconds: float, clients: int, port: int) -> None:
+    """Start the real API; concurrent clients POST 500-character Russian comments to Perspective's analyze (doNotStore)."""
+    from services.bench_analyze import analyze_latency
+    from shared.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    result = analyze_latency(settings, clients=clients, seconds=seconds, port=port)
+    p50, p99 = result["p50"] * 1000, result["p99"] * 1000
+    click.echo(f"comments:analyze, {clients} clients for {seconds:.0f}s: {result['n']} answered, "
+               f"{result['errors']} errors, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {result['per_s']:.0f}/s")
+    click.echo(f"analyze_p50_ms={p50:.1f} analyze_p99_ms={p99:.1f} per_s={result['per_s']:.0f} clients={clients}")
+
+
 @cli.command("train-spam")
 @click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
 def train_spam(site_name: str) -> None:

@@ -74,6 +74,8 @@ class Comment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64))
+    # How it arrived: "api" (POST /v1/comments), "perspective" or "akismet" (the compatible APIs).
+    source: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
     status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
     article_id: Mapped[str] = mapped_column(String(200))
     article_url: Mapped[str] = mapped_column(String(2000))

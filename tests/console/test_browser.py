@@ -5,14 +5,11 @@ site's callback server receives the signed decision; the new comment counter, un
 switch work the way a moderator uses them.
 """
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from moderation.moderators import create_moderator
 from notify.signing import verify
@@ -22,8 +19,9 @@ from shared.models import ModerationAction
 from shared.settings import Settings
 from tests.console.conftest import PASSWORD, hold_for_review
 from tests.support.http_server import http_server
-from tests.support.processes import free_port, log_contains, service_env, stop, wait_until, worker
+from tests.support.processes import log_contains, service_env, stop, wait_until, worker
 from tests.support.sites import make_site
+from tests.support.web_server import serve
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,21 +41,11 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
-def serve(app: Flask) -> Iterator[str]:
-    """The app on a free loopback port, in a thread, as long as the generator lives."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-
-
 @pytest.fixture
 def console_url(settings: Settings) -> Iterator[str]:
     fast = settings.model_copy(update={"console": settings.console.model_copy(update={"poll_interval_s": 0.5})})
-    yield from serve(create_app(fast, create_celery(fast)))
+    with serve(create_app(fast, create_celery(fast))) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,198 @@
+"""Perspective's request bodies, read and checked the way Perspective checks them.
+
+Errors carry Perspective's own wording where clients are known to match on it (unknown attribute,
+unsupported language); the checks are by hand rather than pydantic so the messages stay Google's.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+
+# Perspective attribute -> our score name (a toxicity category, or the spam score).
+ATTRIBUTES = {
+    "TOXICITY": "toxicity", "SEVERE_TOXICITY": "severe_toxicity", "INSULT": "insult", "PROFANITY": "obscene",
+    "THREAT": "threat", "IDENTITY_ATTACK": "identity_attack", "SPAM": "spam",
+}
+LANGUAGES = ("ru", "en")
+MAX_TEXT_BYTES = 20480  # Perspective's own limit on comment.text
+
+
+class PerspectiveError(Exception):
+    """A request Perspective would refuse; answered in Google's error shape."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Requested:
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class AnalyzeRequest:
+    text: str
+    attributes: dict[str, Requested]
+    languages: list[str]  # as asked, normalised ("EN", "en-US" -> "en"); empty: detect
+    do_not_store: bool
+    span_annotations: bool
+    client_token: str | None
+    community_id: str | None
+    session_id: str | None
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    text: str
+    scores: dict[str, float]  # attribute -> suggested summary score, any attribute name
+    languages: list[str]
+    community_id: str | None
+    client_token: str | None
+    story_url: str | None  # Coral names the article in context.entries[0].text, a JSON string with "url"
+
+
+def author_id(session_id: str | None) -> str:
+    """Perspective names no author. One shared id would make every comment a site sends through it
+    one person's: after three in the rate window each would get the author-rate spam signal, a few
+    rejections would mark all later ones, and banning it would reject them all. So a comment's
+    author is its sessionId when the client sends one (Perspective's "related calls"), else its own."""
+    return f"perspective:session:{session_id}"[:200] if session_id else f"perspective:{uuid.uuid4().hex}"
+
+
+def invalid(message: str) -> PerspectiveError:
+    return PerspectiveError(400, message)
+
+
+def read_body() -> dict[str, Any]:
+    """The JSON object in the body, whatever the Content-Type (Google's endpoints do not insist)."""
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid(f"Invalid JSON payload received. {exc}") from exc
+    if not isinstance(body, dict):
+        raise invalid("Invalid JSON payload received. Expected an object.")
+    return body
+
+
+def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
+    value = body.get(name) or {}
+    if not isinstance(value, dict):
+        raise invalid(f"Invalid value at '{name}': expected an object.")
+    return value
+
+
+def _optional_str(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise invalid(f"Invalid value at '{name}': expected a string.")
+    return value
+
+
+def _text(body: dict[str, Any]) -> str:
+    comment = _object(body, "comment")
+    if comment.get("type", "PLAIN_TEXT") != "PLAIN_TEXT":
+        raise invalid(f"Comment type {comment.get('type')} is not supported; send PLAIN_TEXT.")
+    text = comment.get("text")
+    if not isinstance(text, str) or not text:
+        raise invalid("Comment text must be specified and non-empty.")
+    try:
+        size = len(text.encode())
+    except UnicodeEncodeError as exc:  # a lone surrogate escaped in the JSON ("\ud800")
+        raise invalid("Comment text is not valid Unicode.") from exc
+    if size > MAX_TEXT_BYTES:
+        raise invalid(f"Comment text was too many bytes: more than {MAX_TEXT_BYTES}.")
+    if "\x00" in text:  # PostgreSQL text cannot hold it
+        raise invalid("Comment text must not contain NUL characters.")
+    return text
+
+
+def _languages(body: dict[str, Any], first_attribute: str) -> list[str]:
+    """Requested languages as ISO 639-1 codes; one we have no model for is refused as Perspective does."""
+    raw = body.get("languages")
+    if raw is None:
+        raw = []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
+        raise invalid("Invalid value at 'languages': expected a list of strings.")
+    codes = list(dict.fromkeys(code.strip().split("-")[0].split("_")[0].lower() for code in raw))
+    unsupported = [code for code in codes if code not in LANGUAGES]
+    if unsupported:
+        raise invalid(f"Attribute {first_attribute} does not support request languages: {', '.join(unsupported)}")
+    return codes
+
+
+def _requested(name: str, params: Any) -> Requested:
+    if name not in ATTRIBUTES:
+        raise invalid(f"Requested attribute {name} does not exist")
+    if not isinstance(params, dict):
+        raise invalid(f"Invalid value at 'requestedAttributes[{name}]': expected an object.")
+    if params.get("scoreType", "PROBABILITY") != "PROBABILITY":
+        raise invalid(f"Score type {params['scoreType']} is not supported for attribute {name}; use PROBABILITY.")
+    threshold = params.get("scoreThreshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)
+                                  or not 0 <= threshold <= 1):
+        raise invalid(f"Invalid scoreThreshold for attribute {name}: must be a number from 0 to 1.")
+    return Requested(threshold)
+
+
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise invalid(f"Invalid value at '{name}': expected true or false.")
+    return value
+
+
+def analyze_request(body: dict[str, Any]) -> AnalyzeRequest:
+    """An AnalyzeCommentRequest, checked; `context` is accepted and ignored."""
+    text = _text(body)
+    attributes = _object(body, "requestedAttributes")
+    if not attributes:
+        raise invalid("requestedAttributes must name at least one attribute.")
+    requested = {name: _requested(name, params) for name, params in attributes.items()}
+    return AnalyzeRequest(
+        text=text, attributes=requested, languages=_languages(body, next(iter(requested))),
+        do_not_store=_flag(body, "doNotStore"), span_annotations=_flag(body, "spanAnnotations"),
+        client_token=_optional_str(body, "clientToken"), community_id=_optional_str(body, "communityId"),
+        session_id=_optional_str(body, "sessionId"),
+    )
+
+
+def _suggested(name: str, scores: Any) -> float:
+    summary = scores.get("summaryScore") if isinstance(scores, dict) else None
+    # proto3 JSON leaves a zero out: {"summaryScore": {}} is a score of 0.
+    value = summary.get("value", 0.0) if isinstance(summary, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise invalid(f"attributeScores[{name}].summaryScore.value must be a number from 0 to 1.")
+    return float(value)
+
+
+def _story_url(body: dict[str, Any]) -> str | None:
+    """The article URL Coral puts in its context entry, when there is one (anything else is ignored)."""
+    entries = body.get("context", {}).get("entries") if isinstance(body.get("context"), dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            url = json.loads(entry.get("text", "")).get("url") if isinstance(entry, dict) else None
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            return url[:2000]
+    return None
+
+
+def suggest_request(body: dict[str, Any]) -> SuggestRequest:
+    """A SuggestCommentScoreRequest: any attribute names (Coral sends APPROVED and DELETED), scores 0..1."""
+    text = _text(body)
+    attributes = _object(body, "attributeScores")
+    if not attributes:
+        raise invalid("attributeScores must not be empty.")
+    scores = {name: _suggested(name, value) for name, value in attributes.items()}
+    return SuggestRequest(
+        text=text, scores=scores, languages=_languages(body, next(iter(scores))),
+        community_id=_optional_str(body, "communityId"), client_token=_optional_str(body, "clientToken"),
+        story_url=_story_url(body),
+    )
