@@ -1,39 +1,51 @@
 """The notify worker's tasks."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from celery import Task, shared_task
 
 from notify import channels
 from notify.alerts import dispatch_site, sites_with_channels
-from notify.callbacks import post_signed
+from notify.callbacks import AttemptResult, post_signed
 from notify.service import claim, claim_alert, record_attempt, stale_pending
 from shared import task_names
 from shared.db import session_scope
 from shared.notifications import delivery_task
+from shared.settings import CallbackSettings, NotifySettings
 
 log = logging.getLogger(__name__)
+
+
+def _try_once(
+    task: Task, notification_id: int, *, what: str, claim_one: Callable[..., Any], send: Callable[[Any], AttemptResult],
+    policy: CallbackSettings | NotifySettings,
+) -> None:
+    """Claim the row, send without holding a transaction, record the attempt; schedule the retry if any."""
+    settings = task.app.settings
+    with session_scope(settings.database_url) as session:
+        claimed = claim_one(session, notification_id, lease_s=policy.timeout_s * 2 + 5)
+    if claimed is None:
+        return  # delivered, dead, or another try holds it
+    result = send(claimed)
+    with session_scope(settings.database_url) as session:
+        delay = record_attempt(session, notification_id, result, policy)
+    if delay is not None:
+        log.info("%s %s failed (%s); next try in %.1fs", what, notification_id, result.error, delay)
+        task.app.send_task(task.name, args=[notification_id], countdown=delay)
+    elif not result.delivered:
+        log.warning("%s %s is dead: %s", what, notification_id, result.error)
 
 
 # Idempotent, hence acks_late: a try first claims the row (pending, not leased), so a
 # redelivered or swept copy of a delivered notification does nothing.
 @shared_task(name=task_names.DELIVER_CALLBACK, bind=True, acks_late=True)
 def deliver_callback(self: Task, notification_id: int) -> None:
-    """Try one delivery; on a retryable failure, schedule the next try with backoff."""
-    settings = self.app.settings
-    policy = settings.callback
-    with session_scope(settings.database_url) as session:
-        delivery = claim(session, notification_id, lease_s=policy.timeout_s * 2 + 5)
-    if delivery is None:
-        return
-    result = post_signed(delivery, timeout_s=policy.timeout_s)
-    with session_scope(settings.database_url) as session:
-        delay = record_attempt(session, notification_id, result, policy)
-    if delay is not None:
-        log.info("callback %s failed (%s); next try in %.1fs", notification_id, result.error, delay)
-        self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id], countdown=delay)
-    elif not result.delivered:
-        log.warning("callback %s is dead: %s", notification_id, result.error)
+    """Try one signed POST to the site; on a retryable failure, schedule the next try with backoff."""
+    policy = self.app.settings.callback
+    _try_once(self, notification_id, what="callback", claim_one=claim, policy=policy,
+              send=lambda delivery: post_signed(delivery, timeout_s=policy.timeout_s))
 
 
 @shared_task(name=task_names.SWEEP_PENDING_NOTIFICATIONS, bind=True)
@@ -74,18 +86,6 @@ def sweep_alerts(self: Task) -> int:
 @shared_task(name=task_names.DELIVER_ALERT, bind=True, acks_late=True)
 def deliver_alert(self: Task, notification_id: int) -> None:
     """Send one alert through its channel; on a retryable failure, schedule the next try with backoff."""
-    settings = self.app.settings
-    policy = settings.notify
-    with session_scope(settings.database_url) as session:
-        claimed = claim_alert(session, notification_id, lease_s=policy.timeout_s * 2 + 5)
-    if claimed is None:
-        return
-    target, alert = claimed
-    result = channels.send(target, alert, policy, message_id=notification_id)
-    with session_scope(settings.database_url) as session:
-        delay = record_attempt(session, notification_id, result, policy)
-    if delay is not None:
-        log.info("alert %s to channel %s failed (%s); next try in %.1fs", notification_id, target.id, result.error, delay)
-        self.app.send_task(task_names.DELIVER_ALERT, args=[notification_id], countdown=delay)
-    elif not result.delivered:
-        log.warning("alert %s to channel %s is dead: %s", notification_id, target.id, result.error)
+    policy = self.app.settings.notify
+    _try_once(self, notification_id, what="alert", claim_one=claim_alert, policy=policy,
+              send=lambda claimed: channels.send(*claimed, policy, message_id=notification_id))
