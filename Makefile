@@ -53,6 +53,13 @@ bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: dra
 	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
 	$(BENCH_ENV) $(BIN)/modctl bench-pipeline
 
+bench-ingest: $(INSTALLED) ## POST /v1/comments accepted per second (wrk against gunicorn on PostgreSQL + Redis), p50/p99
+	scripts/ensure-services
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
+	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
+	$(BENCH_ENV) $(BIN)/modctl bench-ingest
+
 bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurrent clients: p50/p99, req/s
 	scripts/ensure-services
 	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
@@ -79,4 +86,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: translations run test install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze up down clean help
+.PHONY: translations run test install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help

@@ -263,6 +263,23 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
                f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
 
 
+@cli.command("bench-ingest")
+@click.option("--seconds", default=15, show_default=True)
+@click.option("--connections", default=32, show_default=True, help="Concurrent keep-alive connections (wrk).")
+@click.option("--port", default=8767, show_default=True)
+def bench_ingest(seconds: int, connections: int, port: int) -> None:
+    """Start the real API on PostgreSQL + Redis; wrk POSTs new comments as fast as they are accepted."""
+    from services.bench_ingest import ingest_throughput
+    from shared.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    result = ingest_throughput(settings, connections=connections, seconds=seconds, port=port)
+    click.echo(f"POST /v1/comments, {connections} connections for {seconds}s, {settings.web_workers} web workers: "
+               f"{result['errors']} errors")
+    click.echo(f"ingest_per_s={result['per_s']:.0f} p50_ms={result['p50_ms']:.1f} p99_ms={result['p99_ms']:.1f}")
+
+
 @cli.command("bench-analyze")
 @click.option("--seconds", default=20.0, show_default=True)
 @click.option("--clients", default=50, show_default=True, help="Concurrent clients, each on its own connection.")
