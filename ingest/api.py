@@ -12,7 +12,7 @@ from shared.feedback import record_spam_feedback
 from shared.moderation_events import record_events
 from shared.web.json_body import json_body
 from shared.web.session import get_session
-from shared.web.site_auth import authenticated_site
+from shared.web.site_auth import authenticated_site, authenticated_site_id
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
@@ -33,10 +33,10 @@ def _enqueue(task_name: str, arg: int) -> None:
 @bp.post("/comments")
 def post_comment() -> tuple[Response, int, dict[str, str]]:
     session = get_session()
-    site = authenticated_site(session)
+    site_id = authenticated_site_id(session)
     context = {"max_text_chars": current_app.config["SETTINGS"].max_text_chars}
     body = CommentIn.model_validate(json_body(), context=context)
-    comment, needs_scoring = accept_comment(session, site, body)
+    comment, needs_scoring = accept_comment(session, site_id, body)
     session.commit()
     if needs_scoring:
         metrics.COMMENTS_ACCEPTED.inc()

@@ -19,10 +19,10 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _columns(site: Site, body: CommentIn) -> dict[str, Any]:
+def _columns(site_id: int, body: CommentIn) -> dict[str, Any]:
     now = utcnow()
     return {
-        "site_id": site.id, "external_id": body.external_id, "version": 1,
+        "site_id": site_id, "external_id": body.external_id, "version": 1,
         "text": body.text, "text_sha256": _sha256(body.text), "status": CommentStatus.PENDING,
         "article_id": body.article.id, "article_url": str(body.article.url), "article_title": body.article.title,
         "author_id": body.author.id, "author_name": body.author.name,
@@ -48,15 +48,15 @@ def _edit(session: Session, comment: Comment, body: CommentIn) -> None:
     session.add(CommentVersion(comment_id=comment.id, version=comment.version, text=body.text))
 
 
-def accept_comment(session: Session, site: Site, body: CommentIn) -> tuple[Comment, bool]:
+def accept_comment(session: Session, site_id: int, body: CommentIn) -> tuple[Comment, bool]:
     """Store the comment; returns it and whether it needs scoring (new, or a new version)."""
-    values = _columns(site, body)
+    values = _columns(site_id, body)
     new_id = insert_ignoring_conflicts(session, Comment, values)
     if new_id is not None:
         session.add(CommentVersion(comment_id=new_id, version=1, text=body.text))
         return Comment(id=new_id, **values), True
     # Lock the row: concurrent edits of one comment are applied one after the other.
-    query = select(Comment).where(Comment.site_id == site.id, Comment.external_id == body.external_id)
+    query = select(Comment).where(Comment.site_id == site_id, Comment.external_id == body.external_id)
     existing = session.scalars(query.with_for_update()).one()
     _refuse_conflicts(existing, body)
     if existing.text_sha256 == values["text_sha256"]:
