@@ -54,8 +54,12 @@ def moderator_actor(username: str) -> str:
     return f"moderator:{username}"
 
 
-def _spam_label(action: str, reason: str | None) -> str:
-    return SpamLabel.SPAM if action == ActionKind.REJECT and reason == "spam" else SpamLabel.HAM
+def _spam_label(action: str, reason: str | None) -> str | None:
+    """What the decision says about spam: an approval or a reject for a named non-spam reason is
+    "ham", a reject for spam is "spam", a reject for "other" says nothing (it may have been either)."""
+    if action != ActionKind.REJECT:
+        return SpamLabel.HAM
+    return {"spam": SpamLabel.SPAM, "other": None}.get(reason or "other", SpamLabel.HAM)
 
 
 def _owe_callback(session: Session, site: Site, action: ModerationAction, payload: dict[str, Any]) -> list[int]:
@@ -110,8 +114,11 @@ def _apply(
         update(CommentReport).where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
         .values(resolved_at=utcnow())
     )
-    learnt = record_spam_feedback(session, site_id=comment.site_id, comment_id=comment.id, source=actor,
-                                  label=_spam_label(action_kind, reason))
+    label = _spam_label(action_kind, reason)
+    if label is None:  # this actor's earlier label on the comment no longer stands
+        session.execute(delete(SpamFeedback).where(SpamFeedback.comment_id == comment.id, SpamFeedback.source == actor))
+    learnt = label is not None and record_spam_feedback(session, site_id=comment.site_id, comment_id=comment.id,
+                                                        source=actor, label=label)
     owed = _owe_callback(session, comment.site, action, _comment_payload(comment, action))
     return Outcome(action, owed, comment.site_id if learnt else None)
 

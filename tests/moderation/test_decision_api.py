@@ -172,3 +172,14 @@ def test_readers_reports_are_counted_once_per_reader_and_fill_the_reported_queue
 
     client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject", "reason": "insult"})
     assert client.get("/v1/queue?queue=reported", headers=site.auth).json["total"] == 0
+
+
+def test_a_reject_for_other_reasons_teaches_the_spam_model_nothing_and_withdraws_an_earlier_label(client, db, site):
+    comment = make_comment(db, site.id, status="review")
+    client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "approve"})
+    assert db.scalar(select(SpamFeedback)).label == "ham"
+
+    client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject"})
+
+    db.expire_all()
+    assert db.scalar(select(SpamFeedback)) is None
