@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from moderation.console.auth import safe_next
 from moderation.console.blueprint import bp, wants_json
-from moderation.console.i18n import REJECT_REASON_LABELS, SUSPENSIONS, label
+from moderation.console.i18n import DECISION_ERRORS, REJECT_REASON_LABELS, SUSPENSIONS, label
 from moderation.decisions import (
     DecisionError, Outcome, ban_author, decide_comment, decide_many, moderator_actor, undo_action,
 )
@@ -69,7 +69,7 @@ def decide(comment_id: int) -> Response | tuple[Response, int]:
         outcome = decide_comment(get_session(), comment_id, decision, actor=_actor(), reason=reason,
                                  note=request.form.get("note") or None)
     except DecisionError as exc:
-        return _failed(exc.message, 404 if exc.code == "not_found" else 400)
+        return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
     return _done([outcome], _decision_message(decision, 1, outcome.action.reason))
 
 
@@ -83,7 +83,7 @@ def decide_bulk() -> Response | tuple[Response, int]:
     try:
         outcomes = decide_many(get_session(), ids, decision, actor=_actor(), reason=reason)
     except DecisionError as exc:
-        return _failed(exc.message, 400)
+        return _failed(label(DECISION_ERRORS, exc.code), 400)
     return _done(outcomes, _decision_message(decision, len(outcomes), outcomes[0].action.reason))
 
 
@@ -100,7 +100,7 @@ def ban() -> Response | tuple[Response, int]:
         outcome = ban_author(db, site, author_id, actor=_actor(), reason=_reason(), until=until,
                              comment_id=request.form.get("comment_id", type=int))
     except DecisionError as exc:
-        return _failed(exc.message, 400)
+        return _failed(label(DECISION_ERRORS, exc.code), 400)
     message = _("Author suspended %(how_long)s", how_long=SUSPENSIONS[duration][1]) if until else _("Author banned")
     return _done([outcome], message)
 
@@ -115,5 +115,5 @@ def undo() -> Response | tuple[Response, int]:
     try:
         outcomes = [undo_action(get_session(), action_id, actor=_actor()) for action_id in ids]
     except DecisionError as exc:
-        return _failed(_("Could not undo: %(why)s", why=exc.message))
+        return _failed(_("Could not undo: %(why)s", why=label(DECISION_ERRORS, exc.code)))
     return _done(outcomes, ngettext("%(num)d action undone", "%(num)d actions undone", len(outcomes)), undoable=False)

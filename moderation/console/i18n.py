@@ -16,6 +16,17 @@ from moderation.moderators import LOCALES
 TRANSLATIONS = Path(__file__).parent / "translations"
 DEFAULT_LOCALE = "ru"
 
+# Why moderation.decisions refused an action, by its code (its own messages are English, for the API).
+DECISION_ERRORS = {
+    "not_found": _l("That comment or action does not exist."),
+    "superseded": _l("The comment has been decided or edited since."),
+    "already_undone": _l("That action is already undone."),
+    "not_undoable": _l("An undo cannot be undone; take the action again instead."),
+    "invalid_reason": _l("Choose one of the listed reasons."),
+    "invalid_decision": _l("Choose approve or reject."),
+    "invalid_until": _l("A suspension must end in the future."),
+}
+
 REJECT_REASON_LABELS = {
     "spam": _l("Spam"), "toxicity": _l("Toxic"), "obscene": _l("Obscene"), "insult": _l("Insult"),
     "threat": _l("Threat"), "identity_attack": _l("Identity attack"), "off_topic": _l("Off topic"),

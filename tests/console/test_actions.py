@@ -69,7 +69,7 @@ def test_an_unknown_reason_is_refused_and_nothing_changes(moderator_client, held
     response = post(moderator_client, f"/console/comments/{comment.id}/decide", decision="reject", reason="whatever")
     assert response.status_code == 302
     assert status(db, comment.id) == "review" and actions(db) == []
-    assert "Unknown reason" in moderator_client.get("/console/queue").get_data(as_text=True)
+    assert "Выберите причину из списка." in moderator_client.get("/console/queue").get_data(as_text=True)
 
 
 def test_the_pages_script_gets_json_with_the_undo_ids(moderator_client, held, db):
@@ -104,8 +104,10 @@ def test_undo_restores_the_status_and_is_itself_audited(moderator_client, held, 
     approve_row, undo_row = actions(db)
     assert approve_row.undone and undo_row.action == "undo" and undo_row.undoes_id == approve.id
     assert "1 действие отменено" in moderator_client.get("/console/queue").get_data(as_text=True)
-    post(moderator_client, "/console/actions/undo", action=str(approve.id))  # twice: refused, nothing more
+    again = post(moderator_client, "/console/actions/undo", action=str(approve.id))  # twice: refused
     assert len(actions(db)) == 2
+    page = moderator_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Не удалось отменить: Это действие уже отменено." in page  # the refusal in the moderator's language
 
 
 def test_undo_of_a_bulk_decision_restores_all_of_it(moderator_client, held, db):
