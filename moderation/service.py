@@ -105,15 +105,15 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
 
 def score_and_decide(
     session: Session, comments: Sequence[Comment], *, scorer: ToxicityScorer, spam: SpamScorer,
-    defaults: PolicySettings,
+    defaults: PolicySettings, record: bool = True,
 ) -> list[Decided]:
     """Score comments (one model call) and apply their sites' policies; stores nothing but spam counters.
 
-    The comments need `site` loaded; they may be transient (the synchronous compatible APIs score
-    comments they are asked not to store).
+    The comments need `site` loaded. They may be transient (the synchronous compatible APIs score
+    comments they are asked not to store): then record=False keeps them out of the spam counters too.
     """
     toxicity = scorer.score_batch([comment.text for comment in comments])
-    spam_results = spam.score(session, comments)
+    spam_results = spam.score(session, comments, record=record)
     policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
     facts = author_facts(session, comments, policies)
     return [

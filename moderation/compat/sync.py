@@ -45,7 +45,7 @@ def new_comment(
 def score_only(session: Session, comment: Comment, settings: Settings) -> Decided:
     """Scores, reasons and the policy's decision for a comment that is not to be stored."""
     (decided,) = score_and_decide(session, [comment], scorer=get_scorer(settings.toxicity),
-                                  spam=get_spam_scorer(settings.spam), defaults=settings.policy)
+                                  spam=get_spam_scorer(settings.spam), defaults=settings.policy, record=False)
     return decided
 
 

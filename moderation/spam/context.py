@@ -93,14 +93,17 @@ class ContextSignals:
         self.duplicates, self.rates = duplicates, rates
         self.duplicate_window_s, self.rate_window_s = duplicate_window_s, rate_window_s
 
-    def for_batch(self, comments: Sequence[Comment], history: History) -> list[list[Signal]]:
+    def for_batch(self, comments: Sequence[Comment], history: History, *, record: bool = True) -> list[list[Signal]]:
         """Every context signal that fires, per comment; records the comments in the counters
-        (idempotently) in a few round trips for the whole batch, each counting those before it."""
+        (idempotently) in a few round trips for the whole batch, each counting those before it.
+        With record=False they are counted against what is recorded but leave no trace themselves."""
         now = [as_utc(c.created_at).timestamp() for c in comments]
         window = self.rate_window_s
-        duplicates = self.duplicates.add_and_count_many([(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)])
+        duplicates = self.duplicates.add_and_count_many(
+            [(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)], record=record)
         keyed = [(c, t, who, key) for c, t in zip(comments, now, strict=True) for who, key in _rate_keys(c)]
-        rates = self.rates.hit_many([(key, str(c.id), t, window) for c, t, _, key in keyed])
+        hits = [(key, str(c.id), t, window) for c, t, _, key in keyed]
+        rates = self.rates.hit_many(hits) if record else self.rates.count_many(hits)
         counts: dict[tuple[int, str], int] = {(c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)}
         return [self._signals(c, duplicates[i], counts, history) for i, c in enumerate(comments)]
 

@@ -113,10 +113,11 @@ class DuplicateIndex:
         """
         return self.add_and_count_many([(site_id, comment_id, text, now)])[0]
 
-    def add_and_count_many(self, items: Sequence[tuple[int, int, str, float]]) -> list[int]:
+    def add_and_count_many(self, items: Sequence[tuple[int, int, str, float]], *, record: bool = True) -> list[int]:
         """`add_and_count` for many (site_id, comment_id, text, now) in two round trips.
 
         Each item also counts the items before it in the batch, as if they had been added one by one.
+        With record=False nothing is added (a comment scored but not stored leaves no trace).
         """
         hashed = [(site_id, comment_id, self._hash(text), now) for site_id, comment_id, text, now in items]
         counted = [h for h in hashed if h[2] is not None]
@@ -132,7 +133,8 @@ class DuplicateIndex:
             # Earlier items of this batch are not in Redis yet: compare with those in the window directly.
             earlier = [[f"{c}:{v:016x}" for s, c, v, t in counted[:n] if s == site_id and t > now - self.window_s]]
             counts[comment_id] = len(self._near(stored + earlier, comment_id, value))
-        self._record(counted)
+        if record:
+            self._record(counted)
         return [counts.get(comment_id, 0) for _, comment_id, _, _ in hashed]
 
     def _hash(self, text: str) -> int | None:

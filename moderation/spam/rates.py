@@ -29,6 +29,20 @@ class RateCounter:
             replies = pipe.execute()
         return [int(count) for count in replies[2::4]]
 
+    def count_many(self, hits: Sequence[tuple[str, str, float, int]]) -> list[int]:
+        """What `hit_many` would answer, without recording the hits (each counts itself and those before it)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for key, _member, now, window_s in hits:
+                pipe.zcount(f"{self.prefix}:{key}:{window_s}", f"({now - window_s}", now)
+            replies = pipe.execute()
+        before: dict[str, int] = {}
+        counts = []
+        for (key, _member, _now, window_s), stored in zip(hits, replies, strict=True):
+            name = f"{key}:{window_s}"
+            before[name] = before.get(name, 0) + 1
+            counts.append(int(stored) + before[name])
+        return counts
+
     @staticmethod
     def _queue(pipe: redis.client.Pipeline, name: str, member: str, now: float, window_s: int) -> None:
         start = now - window_s

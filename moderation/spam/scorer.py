@@ -71,11 +71,12 @@ class SpamScorer:
                 self._models[site_id] = (version, SpamModel.from_bytes(weights))
         return {site_id: self._models[site_id][1] for site_id in latest}
 
-    def score(self, session: Session, comments: Sequence[Comment]) -> list[SpamResult]:
-        """One result per comment, in order; records each in the duplicate and rate counters."""
+    def score(self, session: Session, comments: Sequence[Comment], *, record: bool = True) -> list[SpamResult]:
+        """One result per comment, in order; records each in the duplicate and rate counters unless
+        record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test)."""
         site_ids = {c.site_id for c in comments}
         rules, models, history = _domain_rules(session, site_ids), self._site_models(session, site_ids), author_history(session, comments)
-        context = self.context.for_batch(comments, history)
+        context = self.context.for_batch(comments, history, record=record)
         signals = [
             text_signals(c.text, allowed_domains=rules[c.site_id][0], blocked_domains=rules[c.site_id][1]) + found
             for c, found in zip(comments, context, strict=True)

@@ -145,3 +145,19 @@ def test_modctl_train_spam_retrains_from_all_feedback(decide, db, site, settings
     assert "spam model version 2" in result.output
     db.expire_all()
     assert db.scalar(select(SpamModelVersion.examples).where(SpamModelVersion.version == 2)) == 3
+
+
+def test_a_comment_scored_but_not_stored_sees_the_campaign_but_leaves_no_trace(db, site, spam, decide):
+    from shared.models import Comment, Site
+
+    site_row = db.get(Site, site.id)
+
+    def unstored(n: int) -> dict[str, dict]:
+        comment = Comment(site=site_row, site_id=site.id, text=CAMPAIGN, author_id="visitor", author_ip="203.0.113.9",
+                          created_at=T0 + timedelta(minutes=n))  # transient, as Perspective's doNotStore makes it
+        (result,) = spam.score(db, [comment], record=False)
+        return {s.code: s.details for s in result.signals}
+
+    assert "duplicate" not in unstored(1) and "duplicate" not in unstored(2)  # the first left nothing behind
+    decide({"text": CAMPAIGN, "author_id": "u-1", "created_at": T0 + timedelta(minutes=3)})
+    assert unstored(4)["duplicate"]["count"] == 1  # but a stored copy is seen

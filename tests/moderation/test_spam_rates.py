@@ -58,3 +58,12 @@ def test_hit_many_counts_like_one_hit_at_a_time(redis_client):
     expected = [one_by_one.hit(*hit) for hit in hits]
 
     assert batched.hit_many(hits) == expected == [1, 2, 3, 4, 5, 1, 5]
+
+
+def test_counting_without_recording_answers_like_a_hit_and_changes_nothing(redis_client) -> None:
+    rates = RateCounter(redis_client)
+    for i, now in enumerate([0.0, 10.0]):
+        rates.hit("author:1:u-7", f"c{i}", now, 60)
+
+    assert rates.count_many([("author:1:u-7", "x", 20.0, 60), ("author:1:u-7", "y", 21.0, 60)]) == [3, 4]
+    assert rates.hit("author:1:u-7", "c2", 22.0, 60) == 3  # x and y left nothing behind
