@@ -5,6 +5,7 @@ stored comment gets its verdict, callback and moderators' alert exactly as an in
 """
 
 import hashlib
+import logging
 import uuid
 from datetime import datetime
 
@@ -17,11 +18,20 @@ from moderation.spam.scorer import get_spam_scorer
 from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, utcnow
 from shared.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 def preload(settings: Settings) -> None:
-    """Load the scorers now (at app start), so no request pays for it."""
-    get_scorer(settings.toxicity)
-    get_spam_scorer(settings.spam)
+    """Load the scorers now (at app start), so no request pays for it.
+
+    A scorer that cannot load (a Detoxify checkpoint missing on a web host) must not take the site's
+    API down with it: the failure is logged, and only the compatible APIs fail, at request time.
+    """
+    try:
+        get_scorer(settings.toxicity)
+        get_spam_scorer(settings.spam)
+    except Exception:
+        log.exception("the scorers did not load; the Perspective and Akismet APIs will answer errors")
 
 
 def new_comment(
