@@ -24,7 +24,7 @@ from shared.models import Comment, Site, Verdict
 from shared.settings import Settings
 from shared.site_policy import load_site_policy
 from shared.web.session import get_session
-from shared.web.site_auth import hash_api_key
+from shared.web.site_auth import site_for_key
 
 bp = Blueprint("akismet", __name__, url_prefix="/akismet/1.1")
 THANKS = "Thanks for making the web a better place."
@@ -41,8 +41,7 @@ def _text(body: str, **headers: str) -> Response:
 
 
 def _site(session: Session, form: dict[str, str]) -> Site | None:
-    key = (form.get("api_key") or form.get("key") or "").strip()
-    return session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(key))) if key else None
+    return site_for_key(session, form.get("api_key") or form.get("key") or "")
 
 
 def _checked(session: Session) -> tuple[Site, AkismetComment] | Response:

@@ -17,7 +17,6 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -37,7 +36,7 @@ from moderation.web_support import enqueue_moderated, enqueue_outcomes
 from shared.models import Site
 from shared.web.errors import ApiError
 from shared.web.session import get_session
-from shared.web.site_auth import authenticated_site, hash_api_key
+from shared.web.site_auth import authenticated_site, site_for_key
 
 log = logging.getLogger(__name__)
 bp = Blueprint("perspective", __name__, url_prefix="/perspective/v1alpha1")
@@ -79,7 +78,7 @@ def _site(session: Session) -> Site:
         raise PerspectiveError(401, "The request is missing a valid API key: pass it as ?key= or a bearer token.")
     if not key:
         return authenticated_site(session)
-    site = session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(key.strip())))
+    site = site_for_key(session, key)
     if site is None:
         raise PerspectiveError(401, "API key not valid. Please pass a valid API key.")
     return site

@@ -40,9 +40,14 @@ def _required_token() -> str:
     return token
 
 
+def site_for_key(session: Session, key: str) -> Site | None:
+    """The site this API key belongs to, however the request carried it (header, query, form)."""
+    return session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(key.strip()))) if key.strip() else None
+
+
 def authenticated_site(session: Session) -> Site:
     """The site whose key the request carries; 401 when there is none or it is wrong."""
-    site = session.scalar(select(Site).where(Site.api_key_hash == hash_api_key(_required_token())))
+    site = site_for_key(session, _required_token())
     if site is None:
         raise ApiError(401, "unauthorized", "The API key is not valid.")
     return site
