@@ -5,7 +5,7 @@ all "казино", and the spans point into the original text for the console t
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,8 +61,12 @@ class AuthorFacts:
     approved: dict[tuple[int, str], int]
 
 
-def author_facts(session: Session, comments: Sequence[Comment], policies: dict[int, SitePolicy]) -> AuthorFacts:
-    authors = list({(c.site_id, c.author_id) for c in comments})
+def author_facts(
+    session: Session, comments: Sequence[Comment], policies: dict[int, SitePolicy],
+    unknown: Collection[tuple[int, str]] = (),
+) -> AuthorFacts:
+    """None is looked up for `unknown` authors: ids made up for these comments have no past."""
+    authors = list({(c.site_id, c.author_id) for c in comments}.difference(unknown))
     approved: dict[tuple[int, str], int] = {}
     needs_counts = [a for a in authors if policies[a[0]].new_author_review > 0]
     if needs_counts:

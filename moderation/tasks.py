@@ -29,7 +29,7 @@ def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
     comment_ids = [request.args[0] for request in requests]
     with session_scope(settings.database_url) as session:
         moderated = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity),
-                                      spam=get_spam_scorer(settings.spam), defaults=settings.policy)
+                                      spam=get_spam_scorer(settings), defaults=settings.policy)
     for notification_id in moderated.callbacks:  # after the commit, so the notify worker finds the rows
         self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
     for site_id in moderated.alert_sites:

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     web_workers: int = 2
+    # How long a process trusts what it read about a site: its API key, policy, domain rules and
+    # latest spam model. Changes reach running processes within this; 0 reads them on every request.
+    site_cache_s: float = 5.0
     public_url: str | None = None  # how the outside world reaches the API; default http://host:port
     max_body_bytes: int = 64 * 1024
     max_text_chars: int = 10_000

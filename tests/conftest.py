@@ -57,7 +57,10 @@ def redis_client() -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def settings(database_url: str, redis_client: redis.Redis) -> Settings:
-    return Settings(database_url=database_url, broker_url=REDIS_URL)
+    # site_cache_s=0: every test truncates with RESTART IDENTITY, so the next test's site 1 is a
+    # new site that a process-wide cache would mistake for the old one. tests/compat/test_site_cache.py
+    # covers the cache itself.
+    return Settings(database_url=database_url, broker_url=REDIS_URL, site_cache_s=0)
 
 
 @pytest.fixture(autouse=True)

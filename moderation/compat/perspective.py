@@ -133,10 +133,11 @@ def analyze() -> Response:
     settings = current_app.config["SETTINGS"]
     comment = new_comment(site, text=req.text, source="perspective", author_id=author_id(req.session_id),
                           author_name="perspective", article_url=_article(site, req.community_id))
+    one_off = req.session_id is None  # author_id() made one up: it has no history to look up
     if req.do_not_store:
-        decided = score_only(session, comment, settings)
+        decided = score_only(session, comment, settings, one_off_author=one_off)
         return jsonify(analyze_response(req, decided.scores, decided.reasons))
-    verdict, moderated = store_and_moderate(session, comment, settings)
+    verdict, moderated = store_and_moderate(session, comment, settings, one_off_author=one_off)
     body = analyze_response(req, verdict.scores, verdict.reasons)  # before the commit expires the verdict
     session.commit()
     enqueue_moderated(moderated)

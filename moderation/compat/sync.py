@@ -29,7 +29,7 @@ def preload(settings: Settings) -> None:
     """
     try:
         get_scorer(settings.toxicity)
-        get_spam_scorer(settings.spam)
+        get_spam_scorer(settings)
     except Exception:
         log.exception("the scorers did not load; the Perspective and Akismet APIs will answer errors")
 
@@ -52,19 +52,30 @@ def new_comment(
     )
 
 
-def score_only(session: Session, comment: Comment, settings: Settings) -> Decided:
-    """Scores, reasons and the policy's decision for a comment that is not to be stored."""
+def _unknown(comment: Comment, one_off_author: bool) -> list[tuple[int, str]]:
+    return [(comment.site_id, comment.author_id)] if one_off_author else []
+
+
+def score_only(session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False) -> Decided:
+    """Scores, reasons and the policy's decision for a comment that is not to be stored.
+
+    one_off_author: the author id was made up for this comment, so its past is not looked up.
+    """
     (decided,) = score_and_decide(session, [comment], scorer=get_scorer(settings.toxicity),
-                                  spam=get_spam_scorer(settings.spam), defaults=settings.policy, record=False)
+                                  spam=get_spam_scorer(settings), defaults=settings.policy, record=False,
+                                  unknown_authors=_unknown(comment, one_off_author))
     return decided
 
 
-def store_and_moderate(session: Session, comment: Comment, settings: Settings) -> tuple[Verdict, Moderated]:
+def store_and_moderate(
+    session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False,
+) -> tuple[Verdict, Moderated]:
     """Store the comment and moderate it now; the caller commits, then enqueues what Moderated owes."""
     session.add(comment)
     session.flush()
     session.add(CommentVersion(comment_id=comment.id, version=1, text=comment.text))
     moderated = moderate_comments(session, [comment.id], scorer=get_scorer(settings.toxicity),
-                                  spam=get_spam_scorer(settings.spam), defaults=settings.policy)
+                                  spam=get_spam_scorer(settings), defaults=settings.policy,
+                                  unknown_authors=_unknown(comment, one_off_author))
     verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id))
     return verdict, moderated

@@ -1,7 +1,7 @@
 """Spam signals that need more than the text: duplicates, posting rates, account age, author history."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select, tuple_
@@ -71,9 +71,12 @@ def history_signal(counts: dict[str, int]) -> Signal | None:
     return None
 
 
-def author_history(session: Session, comments: Sequence[Comment]) -> History:
-    """Approved and rejected comments per (site, author), one query for the whole batch."""
-    authors = list({(c.site_id, c.author_id) for c in comments})
+def author_history(session: Session, comments: Sequence[Comment], unknown: Collection[tuple[int, str]] = ()) -> History:
+    """Approved and rejected comments per (site, author), one query for the whole batch;
+    none for `unknown` authors (ids made up for these comments: they have no history)."""
+    authors = list({(c.site_id, c.author_id) for c in comments}.difference(unknown))
+    if not authors:
+        return {}
     rows = session.execute(
         select(Comment.site_id, Comment.author_id, Comment.status, func.count())
         .where(tuple_(Comment.site_id, Comment.author_id).in_(authors),

@@ -1,7 +1,8 @@
 """The spam score: text and context signals plus the site's learnt model, as one probability."""
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -16,7 +17,7 @@ from moderation.spam.fingerprint import DuplicateIndex
 from moderation.spam.rates import RateCounter
 from moderation.spam.signals import Signal, text_signals
 from shared.models import Comment, DomainRule, SiteDomainRule, SpamModelVersion
-from shared.settings import SpamSettings
+from shared.settings import Settings, SpamSettings
 
 # Log-odds of spam before any signal: about 5%, so one strong signal alone is doubtful (review)
 # and several together are blatant (reject).
@@ -48,43 +49,82 @@ def _domain_rules(session: Session, site_ids: set[int]) -> dict[int, DomainRules
     return {site_id: (frozenset(allow), frozenset(block)) for site_id, (allow, block) in rules.items()}
 
 
-class SpamScorer:
-    """Scores a batch of comments; one per worker process, its site models cached by version."""
+def _latest_versions(session: Session, site_ids: set[int]) -> dict[int, int]:
+    return dict(session.execute(
+        select(SpamModelVersion.site_id, func.max(SpamModelVersion.version))
+        .where(SpamModelVersion.site_id.in_(site_ids)).group_by(SpamModelVersion.site_id)
+    ).all())
 
-    def __init__(self, client: redis.Redis, settings: SpamSettings) -> None:
+
+@dataclass(frozen=True)
+class _SiteState:
+    """What the scorer read about a site, and until when it trusts it."""
+
+    rules: DomainRules
+    model_version: int | None
+    until: float
+
+
+_EXPIRED = _SiteState((frozenset(), frozenset()), None, float("-inf"))
+
+
+class SpamScorer:
+    """Scores a batch of comments; one per process, its site models cached by version.
+
+    A site's domain rules and latest model version are read at most once per `site_cache_s`:
+    the synchronous APIs score one comment per request, and two queries per comment were a
+    fifth of its cost. A new rule or model therefore takes effect within that time.
+    """
+
+    def __init__(self, client: redis.Redis, settings: SpamSettings, *, site_cache_s: float = 0.0) -> None:
         self.context = ContextSignals(
             DuplicateIndex(client, window_s=settings.duplicate_window_s), RateCounter(client),
             duplicate_window_s=settings.duplicate_window_s, rate_window_s=settings.rate_window_s,
         )
+        self.site_cache_s = site_cache_s
         self._models: dict[int, tuple[int, SpamModel]] = {}  # site -> (version, model): the latest only
+        self._sites: dict[int, _SiteState] = {}
 
-    def _site_models(self, session: Session, site_ids: set[int]) -> dict[int, SpamModel]:
+    def _site_states(self, session: Session, site_ids: set[int]) -> dict[int, _SiteState]:
+        now = time.monotonic()
+        stale = {site_id for site_id in site_ids if self._sites.get(site_id, _EXPIRED).until <= now}
+        if stale:
+            rules, versions = _domain_rules(session, stale), _latest_versions(session, stale)
+            for site_id in stale:  # one dict assignment each: safe across a web process's threads
+                self._sites[site_id] = _SiteState(rules[site_id], versions.get(site_id), now + self.site_cache_s)
+        return {site_id: self._sites[site_id] for site_id in site_ids}
+
+    def _site_models(self, session: Session, latest: dict[int, int]) -> dict[int, SpamModel]:
         """Each site's latest model; only a version this process has not seen is read from the database."""
-        latest = dict(session.execute(
-            select(SpamModelVersion.site_id, func.max(SpamModelVersion.version))
-            .where(SpamModelVersion.site_id.in_(site_ids)).group_by(SpamModelVersion.site_id)
-        ).all())
+        models = {}
         for site_id, version in latest.items():
-            if self._models.get(site_id, (None,))[0] != version:
+            known = self._models.get(site_id)
+            if known is None or known[0] != version:
                 weights = session.scalar(select(SpamModelVersion.weights).where(
                     SpamModelVersion.site_id == site_id, SpamModelVersion.version == version))
-                self._models[site_id] = (version, SpamModel.from_bytes(weights))
-        return {site_id: self._models[site_id][1] for site_id in latest}
+                known = self._models[site_id] = (version, SpamModel.from_bytes(weights))
+            models[site_id] = known[1]
+        return models
 
-    def score(self, session: Session, comments: Sequence[Comment], *, record: bool = True) -> list[SpamResult]:
+    def score(
+        self, session: Session, comments: Sequence[Comment], *, record: bool = True,
+        unknown_authors: Collection[tuple[int, str]] = (),
+    ) -> list[SpamResult]:
         """One result per comment, in order; records each in the duplicate and rate counters unless
-        record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test)."""
-        site_ids = {c.site_id for c in comments}
-        rules, models, history = _domain_rules(session, site_ids), self._site_models(session, site_ids), author_history(session, comments)
+        record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test).
+        `unknown_authors` (site, author) were made up for these comments: no history is looked up."""
+        states = self._site_states(session, {c.site_id for c in comments})
+        models = self._site_models(session, {s: st.model_version for s, st in states.items() if st.model_version is not None})
+        history = author_history(session, comments, unknown_authors)
         context = self.context.for_batch(comments, history, record=record)
         signals = [
-            text_signals(c.text, allowed_domains=rules[c.site_id][0], blocked_domains=rules[c.site_id][1]) + found
+            text_signals(c.text, allowed_domains=states[c.site_id].rules[0], blocked_domains=states[c.site_id].rules[1]) + found
             for c, found in zip(comments, context, strict=True)
         ]
         learnt = _learnt_logits(models, comments, signals)
         return [
             SpamResult(_sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + model_logit), sig,
-                       self._models[c.site_id][0] if c.site_id in models else None)
+                       states[c.site_id].model_version)
             for c, sig, model_logit in zip(comments, signals, learnt, strict=True)
         ]
 
@@ -105,15 +145,15 @@ def _sigmoid(z: float) -> float:
 
 
 @cache
-def _build(settings_json: str) -> SpamScorer:
+def _build(settings_json: str, site_cache_s: float) -> SpamScorer:
     settings = SpamSettings.model_validate_json(settings_json)
     if settings.redis_url:
-        return SpamScorer(redis.Redis.from_url(settings.redis_url), settings)
+        return SpamScorer(redis.Redis.from_url(settings.redis_url), settings, site_cache_s=site_cache_s)
     import fakeredis  # one worker (make run): an in-process Redis is all the counters need
 
-    return SpamScorer(fakeredis.FakeRedis(), settings)
+    return SpamScorer(fakeredis.FakeRedis(), settings, site_cache_s=site_cache_s)
 
 
-def get_spam_scorer(settings: SpamSettings) -> SpamScorer:
+def get_spam_scorer(settings: Settings) -> SpamScorer:
     """The process's spam scorer: Redis when configured, else counters inside this process."""
-    return _build(settings.model_dump_json())
+    return _build(settings.spam.model_dump_json(), settings.site_cache_s)
