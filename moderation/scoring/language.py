@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # A run of Latin letters not touching other letters: "xуй" has none, "the" is one.
@@ -27,6 +28,7 @@ def count_scripts(text: str) -> ScriptCounts:
     return ScriptCounts(len(_CYRILLIC.findall(text)), latin)
 
 
+@lru_cache(maxsize=128)  # the scorer and the Perspective response both ask about the same text
 def detect_languages(text: str) -> tuple[str, ...]:
     """Return ("ru",), ("en",) or ("ru", "en") for mixed text; Russian when there are no letters."""
     counts = count_scripts(text)

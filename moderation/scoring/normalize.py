@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from moderation.scoring.language import count_scripts
 
@@ -69,8 +70,18 @@ class _Builder:
         self.ends.extend(ends)
 
 
+# The toxicity scorer, the spam signals and the site's word lists each normalise the same comment
+# in one request. The latest results (immutable) are kept for texts of comment size: about 80 bytes
+# per character, so at most 64 x 2,000 characters, 10 MB.
+CACHED_CHARS = 2000
+
+
 def normalize(text: str) -> Normalized:
     """Lowercase, strip zero-width chars, undo look-alikes, glue split words, squeeze repeats."""
+    return _normalize_cached(text) if len(text) <= CACHED_CHARS else _normalize(text)
+
+
+def _normalize(text: str) -> Normalized:
     lowered, starts, ends = _lower(text)
     counts = count_scripts(text)
     prefer_cyrillic = counts.cyrillic > counts.latin
@@ -90,6 +101,9 @@ def normalize(text: str) -> Normalized:
         pos = last
     out.add(lowered[pos:], starts[pos:], ends[pos:])
     return Normalized("".join(out.chars), tuple(out.starts), tuple(out.ends))
+
+
+_normalize_cached = lru_cache(maxsize=64)(_normalize)
 
 
 def normalize_text(text: str) -> str:
