@@ -90,7 +90,10 @@ def author_history(session: Session, comments: Sequence[Comment], unknown: Colle
 
 
 class ContextSignals:
-    """Duplicates and rates kept in Redis (shared by all workers), history from the database."""
+    """Duplicates and rates kept in Redis (shared by all workers), history from the database.
+
+    The two counters must use the same Redis: their commands share pipelines.
+    """
 
     def __init__(self, duplicates: DuplicateIndex, rates: RateCounter, *, duplicate_window_s: int, rate_window_s: int) -> None:
         self.duplicates, self.rates = duplicates, rates
@@ -98,15 +101,27 @@ class ContextSignals:
 
     def for_batch(self, comments: Sequence[Comment], history: History, *, record: bool = True) -> list[list[Signal]]:
         """Every context signal that fires, per comment; records the comments in the counters
-        (idempotently) in a few round trips for the whole batch, each counting those before it.
-        With record=False they are counted against what is recorded but leave no trace themselves."""
+        (idempotently), each counting those before it. With record=False they are counted against
+        what is recorded but leave no trace themselves. Two round trips for the whole batch (one
+        with record=False): the duplicate lookups, then the writes with the posting rates."""
         now = [as_utc(c.created_at).timestamp() for c in comments]
         window = self.rate_window_s
-        duplicates = self.duplicates.add_and_count_many(
-            [(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)], record=record)
+        hashed = self.duplicates.hash_many([(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)])
         keyed = [(c, t, who, key) for c, t in zip(comments, now, strict=True) for who, key in _rate_keys(c)]
         hits = [(key, str(c.id), t, window) for c, t, _, key in keyed]
-        rates = self.rates.hit_many(hits) if record else self.rates.count_many(hits)
+        with self.duplicates.redis.pipeline(transaction=False) as pipe:
+            looked_up = self.duplicates.queue_lookups(pipe, hashed)
+            if not record:
+                self.rates.queue_counts(pipe, hits)
+            replies = pipe.execute()
+        duplicates = self.duplicates.counts(hashed, replies[:looked_up])
+        if record:
+            with self.duplicates.redis.pipeline() as pipe:  # MULTI: the rate hits count in order
+                recorded = self.duplicates.queue_record(pipe, hashed)
+                self.rates.queue_hits(pipe, hits)
+                rates = self.rates.hit_counts(pipe.execute()[recorded:])
+        else:
+            rates = self.rates.counts(hits, replies[looked_up:])
         counts: dict[tuple[int, str], int] = {(c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)}
         return [self._signals(c, duplicates[i], counts, history) for i, c in enumerate(comments)]
 

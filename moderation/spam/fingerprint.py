@@ -12,6 +12,7 @@ of 400+; one changed letter in ~40%, ~80% and ~94%.
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import redis
@@ -23,6 +24,7 @@ SHINGLE = 3  # char trigrams: bigrams put long unrelated Russian texts within 3 
 BANDS = 4
 BAND_BITS = 16
 MIN_CHARS = 20  # letters and digits: "Спасибо за новость!" is everybody's, not a campaign
+Hashed = tuple[int, int, int | None, float]  # site id, comment id, SimHash (None: too short to say), time
 MAX_CANDIDATES = 64  # per band key: counts saturate there (the duplicate weight stops growing at 32), and a huge campaign costs no more to check
 
 _WORD = re.compile(r"[^\W_]+")
@@ -119,23 +121,50 @@ class DuplicateIndex:
         Each item also counts the items before it in the batch, as if they had been added one by one.
         With record=False nothing is added (a comment scored but not stored leaves no trace).
         """
-        hashed = [(site_id, comment_id, self._hash(text), now) for site_id, comment_id, text, now in items]
+        hashed = self.hash_many(items)
+        with self.redis.pipeline(transaction=False) as pipe:
+            self.queue_lookups(pipe, hashed)
+            counts = self.counts(hashed, pipe.execute())
+        if record:
+            with self.redis.pipeline() as pipe:
+                self.queue_record(pipe, hashed)
+                pipe.execute()
+        return counts
+
+    # The steps of add_and_count_many, for a caller that shares its round trips with other counters.
+
+    def hash_many(self, items: Sequence[tuple[int, int, str, float]]) -> list[Hashed]:
+        return [(site_id, comment_id, self._hash(text), now) for site_id, comment_id, text, now in items]
+
+    def queue_lookups(self, pipe: redis.client.Pipeline, hashed: Sequence[Hashed]) -> int:
+        """Queue the reads for these comments (trimming the window first); how many replies they add."""
         counted = [h for h in hashed if h[2] is not None]
-        with self.redis.pipeline() as pipe:
-            for site_id, _, value, now in counted:
-                for key in self._keys(site_id, value):
-                    pipe.zremrangebyscore(key, "-inf", now - self.window_s)
-                    pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
-            replies = pipe.execute()
+        for site_id, _, value, now in counted:
+            for key in self._keys(site_id, value):
+                pipe.zremrangebyscore(key, "-inf", now - self.window_s)
+                pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
+        return len(counted) * 2 * BANDS
+
+    def counts(self, hashed: Sequence[Hashed], replies: Sequence[Any]) -> list[int]:
+        """The duplicate count of each comment, from the replies to queue_lookups (in order, first)."""
+        counted = [h for h in hashed if h[2] is not None]
         counts: dict[int, int] = {}
         for n, (site_id, comment_id, value, now) in enumerate(counted):
             stored = replies[n * 2 * BANDS + 1:(n + 1) * 2 * BANDS:2]
             # Earlier items of this batch are not in Redis yet: compare with those in the window directly.
             earlier = [[f"{c}:{v:016x}" for s, c, v, t in counted[:n] if s == site_id and t > now - self.window_s]]
             counts[comment_id] = len(self._near(stored + earlier, comment_id, value))
-        if record:
-            self._record(counted)
         return [counts.get(comment_id, 0) for _, comment_id, _, _ in hashed]
+
+    def queue_record(self, pipe: redis.client.Pipeline, hashed: Sequence[Hashed]) -> int:
+        """Queue the writes that add these comments; how many replies they add."""
+        counted = [h for h in hashed if h[2] is not None]
+        for site_id, comment_id, value, now in counted:
+            member = f"{comment_id}:{value:016x}"
+            for key in self._keys(site_id, value):
+                pipe.zadd(key, {member: now}, nx=True)  # a re-scored comment keeps its first time
+                pipe.expire(key, max(int(self.window_s), 1))
+        return len(counted) * 2 * BANDS
 
     def _hash(self, text: str) -> int | None:
         """The SimHash of a text long enough to say anything (short ones like "Спасибо!" are everyone's)."""
@@ -143,15 +172,6 @@ class DuplicateIndex:
         if size < MIN_CHARS or len(canon.replace(" ", "")) < SHINGLE:
             return None
         return _simhash_of(canon)
-
-    def _record(self, counted: Sequence[tuple[int, int, int, float]]) -> None:
-        with self.redis.pipeline() as pipe:
-            for site_id, comment_id, value, now in counted:
-                member = f"{comment_id}:{value:016x}"
-                for key in self._keys(site_id, value):
-                    pipe.zadd(key, {member: now}, nx=True)  # a re-scored comment keeps its first time
-                    pipe.expire(key, max(int(self.window_s), 1))
-            pipe.execute()
 
     def _near(self, candidates: list[list[bytes | str]], comment_id: int, value: int) -> set[str]:
         """Ids of other comments whose hash is within max_distance of value."""

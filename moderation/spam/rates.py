@@ -1,8 +1,11 @@
 """Posting rates: how many comments one author or one IP posted in the last minutes, in Redis."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import redis
+
+Hit = tuple[str, str, float, int]  # key, member, now, window_s
 
 
 class RateCounter:
@@ -21,20 +24,38 @@ class RateCounter:
         window_s, this one included. Idempotent per member."""
         return self.hit_many([(key, member, now, window_s)])[0]
 
-    def hit_many(self, hits: Sequence[tuple[str, str, float, int]]) -> list[int]:
+    def hit_many(self, hits: Sequence[Hit]) -> list[int]:
         """`hit` for many (key, member, now, window_s) in one round trip; each counts the ones before it."""
         with self.redis.pipeline() as pipe:  # MULTI/EXEC: the hits run in order, nothing else in between
-            for key, member, now, window_s in hits:
-                self._queue(pipe, f"{self.prefix}:{key}:{window_s}", str(member), now, window_s)
-            replies = pipe.execute()
-        return [int(count) for count in replies[2::4]]
+            self.queue_hits(pipe, hits)
+            return self.hit_counts(pipe.execute())
 
-    def count_many(self, hits: Sequence[tuple[str, str, float, int]]) -> list[int]:
+    def count_many(self, hits: Sequence[Hit]) -> list[int]:
         """What `hit_many` would answer, without recording the hits (each counts itself and those before it)."""
         with self.redis.pipeline(transaction=False) as pipe:
-            for key, _member, now, window_s in hits:
-                pipe.zcount(f"{self.prefix}:{key}:{window_s}", f"({now - window_s}", now)
-            replies = pipe.execute()
+            self.queue_counts(pipe, hits)
+            return self.counts(hits, pipe.execute())
+
+    # The steps of hit_many and count_many, for a caller that shares its round trips with other counters.
+
+    def queue_hits(self, pipe: redis.client.Pipeline, hits: Sequence[Hit]) -> int:
+        """Queue the hits; how many replies they add (hit_counts reads them)."""
+        for key, member, now, window_s in hits:
+            self._queue(pipe, f"{self.prefix}:{key}:{window_s}", str(member), now, window_s)
+        return 4 * len(hits)
+
+    @staticmethod
+    def hit_counts(replies: Sequence[Any]) -> list[int]:
+        return [int(count) for count in replies[2::4]]
+
+    def queue_counts(self, pipe: redis.client.Pipeline, hits: Sequence[Hit]) -> int:
+        """Queue the counts without recording; how many replies they add (counts reads them)."""
+        for key, _member, now, window_s in hits:
+            pipe.zcount(f"{self.prefix}:{key}:{window_s}", f"({now - window_s}", now)
+        return len(hits)
+
+    @staticmethod
+    def counts(hits: Sequence[Hit], replies: Sequence[Any]) -> list[int]:
         before: dict[str, int] = {}
         counts = []
         for (key, _member, _now, window_s), stored in zip(hits, replies, strict=True):
