@@ -46,7 +46,7 @@ bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make benc
 bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl bench-spam --data $(DATA)
 
-BENCH_ENV := MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7 MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/8
+BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7 MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/8
 bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
 	scripts/ensure-services
 	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'

@@ -1,5 +1,6 @@
 """gunicorn settings for the ingest API, taken from MOD_* settings."""
 
+import gc
 import os
 import shutil
 import socket
@@ -20,7 +21,7 @@ _settings = get_settings()
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.web_workers
 worker_class = "gthread"
-threads = 4
+threads = _settings.web_threads
 accesslog = None
 graceful_timeout = 10
 
@@ -33,6 +34,13 @@ def when_ready(server) -> None:  # type: ignore[no-untyped-def]
     for listener in server.LISTENERS:
         if listener.sock.family in (socket.AF_INET, socket.AF_INET6):
             listener.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def post_worker_init(_worker) -> None:  # type: ignore[no-untyped-def]
+    # The app is loaded: some 190,000 objects (the scorers, SQLAlchemy's mappings, Flask's) that
+    # live as long as the worker. A full garbage collection walked them all, about 100 ms in which
+    # the worker answered nothing: the p99 of the Perspective API. Frozen, collections skip them.
+    gc.freeze()
 
 
 def child_exit(_server, worker) -> None:  # type: ignore[no-untyped-def]

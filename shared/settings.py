@@ -122,7 +122,11 @@ class Settings(BaseSettings):
     broker_visibility_timeout_s: int = 3600
     host: str = "127.0.0.1"
     port: int = 8000
+    # gunicorn processes and threads in each. The compatible APIs score in the request, which is
+    # CPU-bound: threads of one process then wait for each other (the GIL), so production runs about
+    # two single-threaded processes per core (compose.yaml); the embedded default stays small.
     web_workers: int = 2
+    web_threads: int = 4
     # How long a process trusts what it read about a site: its API key, policy, domain rules and
     # latest spam model. Changes reach running processes within this; 0 reads them on every request.
     site_cache_s: float = 5.0
