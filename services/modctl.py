@@ -281,21 +281,33 @@ def bench_ingest(seconds: int, connections: int, port: int) -> None:
 
 
 @cli.command("bench-analyze")
-@click.option("--seconds", default=20.0, show_default=True)
+@click.option("--seconds", default=10.0, show_default=True, help="How long each load level runs.")
 @click.option("--clients", default=50, show_default=True, help="Concurrent clients, each on its own connection.")
+@click.option("--rates", default="50,100,200,300,400", show_default=True,
+              help="Open-loop arrival rates to step through, requests/s shared by the clients.")
 @click.option("--port", default=8766, show_default=True)
-def bench_analyze(seconds: float, clients: int, port: int) -> None:
-    """Start the real API; concurrent clients POST 500-character Russian comments to Perspective's analyze (doNotStore)."""
-    from services.bench_analyze import analyze_latency
+def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
+    """Start the real API; clients POST 500-character Russian comments to Perspective's analyze (doNotStore):
+    one client alone, then `clients` at each arrival rate (open loop), then back to back (closed loop)."""
+    from services.bench_analyze import GOAL_P99_S, analyze_load, capacity_at_goal
     from shared.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url)
-    result = analyze_latency(settings, clients=clients, seconds=seconds, port=port)
-    p50, p99 = result["p50"] * 1000, result["p99"] * 1000
-    click.echo(f"comments:analyze, {clients} clients for {seconds:.0f}s: {result['n']} answered, "
-               f"{result['errors']} errors, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {result['per_s']:.0f}/s")
-    click.echo(f"analyze_p50_ms={p50:.1f} analyze_p99_ms={p99:.1f} per_s={result['per_s']:.0f} clients={clients}")
+    try:
+        steps = [float(rate) for rate in rates.split(",")]
+    except ValueError:
+        raise click.BadParameter(f"{rates!r}: give requests/s as numbers separated by commas", param_hint="--rates") from None
+    results = analyze_load(settings, clients=clients, seconds=seconds, rates=steps, port=port)
+    for name, run in results.items():
+        who = "1 client" if name == "single" else f"{clients} clients"
+        load = "back to back" if name in ("single", "closed") else f"arriving at {name}"
+        click.echo(f"{who}, {load}: {len(run.latencies)} answered, {run.errors} errors, "
+                   f"p50 {run.p50 * 1000:.1f} ms, p99 {run.p99 * 1000:.1f} ms, {run.per_s:.0f}/s")
+    single, closed = results["single"], results["closed"]
+    click.echo(f"analyze_single_p99_ms={single.p99 * 1000:.1f} "
+               f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
+               f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}")
 
 
 @cli.command("train-spam")

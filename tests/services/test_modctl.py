@@ -127,6 +127,19 @@ def test_eval_spam_and_bench_spam_end_with_their_figure_lines(modctl, tmp_path):
     assert re.fullmatch(r"f1_before=\d\.\d{4} f1_after=\d\.\d{4} per_s=\d+", benched), benched
 
 
+def test_bench_analyze_loads_the_real_web_process_and_ends_with_its_figure_line(modctl):
+    from tests.support.processes import free_port
+
+    result = modctl("bench-analyze", "--seconds", "1", "--clients", "5", "--rates", "20", "--port", str(free_port()))
+
+    lines = result.output.strip().splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "1 client, back to back", "5 clients, arriving at 20/s", "5 clients, back to back"]
+    assert all(", 0 errors," in line for line in lines[:-1]), result.output
+    assert re.fullmatch(r"analyze_single_p99_ms=[\d.]+ analyze_per_s_at_p99_50ms=(0|20) clients=5 "
+                        r"closed_p50_ms=[\d.]+ closed_p99_ms=[\d.]+ closed_per_s=\d+", lines[-1]), lines[-1]
+
+
 def test_site_set_changes_the_policy_the_workers_apply(modctl, db, site, tmp_path):
     words = tmp_path / "banned.txt"
     words.write_text("казино*\nставки\n\n", encoding="utf-8")
