@@ -66,6 +66,8 @@ class Comment(Base):
         UniqueConstraint("site_id", "external_id"),
         Index("ix_comments_status_queued_at", "status", "queued_at"),
         Index("ix_comments_site_id_author_id", "site_id", "author_id"),  # author history
+        # Perspective's suggestscore names a comment by its text alone.
+        Index("ix_comments_site_id_text_sha256", "site_id", "text_sha256"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
