@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
+from moderation.spam.context import author_history
 from shared.highlights import highlights
 from shared.models import (
     AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Verdict, as_utc, utcnow,
@@ -124,21 +125,6 @@ def _verdicts(session: Session, comments: Sequence[Comment]) -> dict[int, Verdic
     return {v.comment_id: v for v in rows}
 
 
-def _histories(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], dict[str, int]]:
-    authors = list({(c.site_id, c.author_id) for c in comments})
-    if not authors:
-        return {}
-    rows = session.execute(
-        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
-        .where(tuple_(Comment.site_id, Comment.author_id).in_(authors))
-        .group_by(Comment.site_id, Comment.author_id, Comment.status)
-    )
-    history: dict[tuple[int, str], dict[str, int]] = {}
-    for site_id, author_id, status, count in rows:
-        history.setdefault((site_id, author_id), {})[status] = count
-    return history
-
-
 def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], Comment]:
     keys = list({(c.site_id, c.parent_external_id) for c in comments if c.parent_external_id})
     if not keys:
@@ -195,7 +181,7 @@ def _verdict(verdict: Verdict | None) -> dict[str, Any] | None:
 
 def comment_cards(session: Session, comments: Sequence[Comment]) -> list[dict[str, Any]]:
     """Each comment with its article, author history, parent, verdict, reports and highlighted text."""
-    verdicts, histories = _verdicts(session, comments), _histories(session, comments)
+    verdicts, histories = _verdicts(session, comments), author_history(session, comments, statuses=None)
     parents, reports = _parents(session, comments), _report_counts(session, comments)
     restrictions = _restrictions(session, comments)
     cards = []

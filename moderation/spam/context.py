@@ -71,20 +71,21 @@ def history_signal(counts: dict[str, int]) -> Signal | None:
     return None
 
 
-def author_history(session: Session, comments: Sequence[Comment], unknown: Collection[tuple[int, str]] = ()) -> History:
-    """Approved and rejected comments per (site, author), one query for the whole batch;
-    none for `unknown` authors (ids made up for these comments: they have no history)."""
+def author_history(
+    session: Session, comments: Sequence[Comment], unknown: Collection[tuple[int, str]] = (),
+    statuses: Collection[str] | None = (CommentStatus.APPROVED, CommentStatus.REJECTED),
+) -> History:
+    """Comments per (site, author) and status, one query for the whole batch; only these statuses
+    (None: all of them), and none for `unknown` authors (ids made up for these comments)."""
     authors = list({(c.site_id, c.author_id) for c in comments}.difference(unknown))
     if not authors:
         return {}
-    rows = session.execute(
-        select(Comment.site_id, Comment.author_id, Comment.status, func.count())
-        .where(tuple_(Comment.site_id, Comment.author_id).in_(authors),
-               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED]))
-        .group_by(Comment.site_id, Comment.author_id, Comment.status)
-    )
+    query = select(Comment.site_id, Comment.author_id, Comment.status, func.count()).where(
+        tuple_(Comment.site_id, Comment.author_id).in_(authors))
+    if statuses is not None:
+        query = query.where(Comment.status.in_(statuses))
     history: History = {}
-    for site_id, author_id, status, count in rows:
+    for site_id, author_id, status, count in session.execute(query.group_by(Comment.site_id, Comment.author_id, Comment.status)):
         history.setdefault((site_id, author_id), {})[status] = count
     return history
 
