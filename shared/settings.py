@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     # latest spam model. Changes reach running processes within this; 0 reads them on every request.
     site_cache_s: float = 5.0
     public_url: str | None = None  # how the outside world reaches the API; default http://host:port
+    # Reverse proxies in front of the web process that set X-Forwarded-For and X-Forwarded-Proto.
+    # 0 trusts none (anyone could forge them); behind one, the login limit needs 1, or every
+    # moderator is counted as the proxy's address.
+    trusted_proxies: int = 0
     max_body_bytes: int = 64 * 1024
     max_text_chars: int = 10_000
     pending_requeue_after_s: int = 120

@@ -2,6 +2,7 @@
 
 from celery import Celery
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.celery_app import create_celery
 from shared.settings import Settings
@@ -22,4 +23,6 @@ def create_base_app(settings: Settings, celery: Celery | None = None) -> Flask:
     app.teardown_appcontext(close_session)
     register_error_handlers(app)
     metrics.instrument(app)
+    if settings.trusted_proxies:  # the client's address and scheme as the proxies saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)  # type: ignore[method-assign]
     return app

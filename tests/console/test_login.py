@@ -110,3 +110,37 @@ def test_cookies_are_secure_when_served_over_https(settings, accounts):
     client = create_app(https, create_celery(https)).test_client()
 
     assert "Secure" in login(client, "masha").headers["Set-Cookie"]
+
+
+def _behind_proxy(settings, trusted_proxies: int, *addresses: str):
+    """Console clients that all reach the app through one proxy (10.0.0.2), each with its own address."""
+    limited = settings.model_copy(update={
+        "trusted_proxies": trusted_proxies,
+        "console": settings.console.model_copy(update={"login_rate_limit": "3 per minute"})})
+    app = create_app(limited, create_celery(limited))
+    clients = []
+    for address in addresses:
+        client = app.test_client()
+        client.environ_base.update(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)
+        clients.append(client)
+    return clients
+
+
+def _exhaust_the_address_limit(client) -> None:
+    for username in ("guess1", "guess2", "guess3"):  # other usernames: only the address limit counts them
+        assert login(client, username, "wrong password").status_code == 401
+    assert login(client, "guess4", "wrong password").status_code == 429
+
+
+def test_behind_a_trusted_proxy_a_password_guesser_does_not_lock_out_other_moderators(settings, accounts):
+    guesser, moderator = _behind_proxy(settings, 1, "203.0.113.66", "198.51.100.7")
+    _exhaust_the_address_limit(guesser)
+
+    assert login(moderator, "masha").status_code == 302
+
+
+def test_a_forwarded_address_from_an_untrusted_client_does_not_escape_the_limit(settings, accounts):
+    guesser, same_guesser_forging = _behind_proxy(settings, 0, "203.0.113.66", "198.51.100.7")
+    _exhaust_the_address_limit(guesser)
+
+    assert login(same_guesser_forging, "masha").status_code == 429
