@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +109,17 @@ class ConsoleSettings(BaseModel):
     session_lifetime_h: int = 12
     poll_interval_s: float = 5.0  # how often an open queue asks for new comments
     secure_cookies: bool = False  # set True behind HTTPS
+    # The moderators' clock: times are stored in UTC and shown in this zone (an IANA name).
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name like Europe/Moscow") from None
+        return value
 
 
 class Settings(BaseSettings):

@@ -68,7 +68,8 @@ def label(labels: dict, code: str | None) -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS))
+    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+                      BABEL_DEFAULT_TIMEZONE=app.config["SETTINGS"].console.timezone)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         REJECT_REASON_LABELS=REJECT_REASON_LABELS, CATEGORY_LABELS=CATEGORY_LABELS, STATUS_LABELS=STATUS_LABELS,

@@ -158,3 +158,27 @@ def test_switching_to_english_sticks_to_the_account(client, accounts, held, db):
     client.post("/console/logout", data={"csrf_token": token})
     login(client, "masha")
     assert "Approve" in client.get("/console/queue").get_data(as_text=True)
+
+
+def test_times_are_shown_on_the_moderators_clock(settings, accounts, held):
+    from datetime import datetime, timezone
+
+    held(posted_at=datetime(2026, 11, 20, 9, 5, tzinfo=timezone.utc))
+    pages = {}
+    for zone in ("UTC", "Europe/Moscow"):
+        zoned = settings.model_copy(update={"console": settings.console.model_copy(update={"timezone": zone})})
+        client = create_app(zoned, create_celery(zoned)).test_client()
+        assert login(client, "masha").status_code == 302
+        pages[zone] = client.get("/console/queue").get_data(as_text=True)
+
+    assert "20.11.2026, 09:05" in pages["UTC"] and "20.11.2026, 12:05" in pages["Europe/Moscow"]
+
+
+def test_an_unknown_time_zone_is_refused_with_its_name():
+    import pytest
+    from pydantic import ValidationError
+
+    from shared.settings import Settings
+
+    with pytest.raises(ValidationError, match="'Europe/Moskva' is not a time zone name"):
+        Settings(console={"timezone": "Europe/Moskva"})
