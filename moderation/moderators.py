@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.models import Moderator, ModeratorRole, utcnow
+from shared.models import Moderator, ModeratorRole, Site, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 # Decisions label spam examples with "moderator:<username>", and that source column holds 50 characters.
@@ -35,8 +35,8 @@ def find_moderator(session: Session, username: str) -> Moderator | None:
 
 
 def create_moderator(session: Session, *, username: str, password: str, role: str = ModeratorRole.MODERATOR,
-                     locale: str = "ru") -> Moderator:
-    """A new active account; the caller commits."""
+                     locale: str = "ru", sites: Sequence[Site] = ()) -> Moderator:
+    """A new active account, limited to `sites` (none: every site); the caller commits."""
     username = username.strip()
     if not username or len(username) > MAX_USERNAME:
         raise ModeratorError(f"the username must be 1 to {MAX_USERNAME} characters")
@@ -46,7 +46,10 @@ def create_moderator(session: Session, *, username: str, password: str, role: st
         raise ModeratorError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     if find_moderator(session, username) is not None:
         raise ModeratorError(f"a moderator named {username!r} already exists")
-    moderator = Moderator(username=username, password_hash=hash_password(password), role=role, locale=locale, active=True)
+    if sites and role == ModeratorRole.ADMIN:
+        raise ModeratorError("an admin sees every site: limit moderators to sites, not admins")
+    moderator = Moderator(username=username, password_hash=hash_password(password), role=role, locale=locale,
+                          active=True, sites=list(sites))
     session.add(moderator)
     session.flush()
     return moderator
@@ -74,6 +77,13 @@ def authenticate(session: Session, username: str, password: str) -> Moderator | 
         moderator.password_hash = hash_password(password)
     moderator.last_login_at = utcnow()
     return moderator
+
+
+def visible_site_ids(moderator: Moderator) -> tuple[int, ...] | None:
+    """The sites whose comments this account sees and decides; None: every site."""
+    if moderator.role == ModeratorRole.ADMIN or not moderator.sites:
+        return None
+    return tuple(site.id for site in moderator.sites)
 
 
 def list_moderators(session: Session) -> Sequence[Moderator]:

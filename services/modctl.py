@@ -158,8 +158,11 @@ def moderator() -> None:
               help="admin also edits sites' policies and sees the moderators.")
 @click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
-def moderator_create(username: str, role: str, locale: str, password_stdin: bool) -> None:
+@click.option("--site", "site_names", multiple=True,
+              help="Limit a moderator to this site (repeat for several); without it, every site.")
+def moderator_create(username: str, role: str, locale: str, password_stdin: bool, site_names: tuple[str, ...]) -> None:
     """Create a console account; only an argon2 hash of the password is kept."""
+    from ingest.sites import find_site
     from moderation.moderators import ModeratorError, create_moderator
     from shared.db import session_scope
 
@@ -169,22 +172,28 @@ def moderator_create(username: str, role: str, locale: str, password_stdin: bool
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope(get_settings().database_url) as session:
-            create_moderator(session, username=username, password=password, role=role, locale=locale)
+            sites = [find_site(session, name) for name in site_names]
+            if None in sites:
+                unknown = ", ".join(name for name, site in zip(site_names, sites, strict=True) if site is None)
+                raise click.UsageError(f"no site named {unknown}")
+            create_moderator(session, username=username, password=password, role=role, locale=locale, sites=sites)
     except ModeratorError as exc:
         raise click.UsageError(str(exc)) from exc
-    click.echo(f"moderator {username} ({role}) created; log in at {get_settings().base_url}/console/")
+    where = ", ".join(site_names) if site_names else "every site"
+    click.echo(f"moderator {username} ({role}, {where}) created; log in at {get_settings().base_url}/console/")
 
 
 @moderator.command("list")
 def moderator_list() -> None:
-    """Every console account: username, role, language, active, last login."""
+    """Every console account: username, role, sites, language, active, last login."""
     from moderation.moderators import list_moderators
     from shared.db import session_scope
 
     with session_scope(get_settings().database_url) as session:
         for m in list_moderators(session):
             last = m.last_login_at.isoformat(timespec="seconds") if m.last_login_at else "never"
-            click.echo(f"{m.username}\t{m.role}\t{m.locale}\t{'active' if m.active else 'inactive'}\tlast login {last}")
+            sites = ",".join(site.name for site in m.sites) if m.sites and m.role != "admin" else "every site"
+            click.echo(f"{m.username}\t{m.role}\t{sites}\t{m.locale}\t{'active' if m.active else 'inactive'}\tlast login {last}")
 
 
 @cli.command()

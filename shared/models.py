@@ -214,6 +214,17 @@ class Moderator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The sites a moderator works on; none: every site (admins always see every site).
+    sites: Mapped[list[Site]] = relationship(secondary="moderator_sites", order_by="Site.name")
+
+
+class ModeratorSite(Base):
+    """A site a moderator (not an admin) is limited to."""
+
+    __tablename__ = "moderator_sites"
+
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class ActionKind:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from moderation.console.auth import safe_next
 from moderation.console.blueprint import bp, wants_json
 from moderation.console.i18n import DECISION_ERRORS, REJECT_REASON_LABELS, SUSPENSIONS, label
+from moderation.console.scope import sees_actions, sees_comments, sees_site
 from moderation.decisions import (
     DecisionError, Outcome, ban_author, decide_comment, decide_many, moderator_actor, undo_action,
 )
@@ -50,6 +51,11 @@ def _failed(message: str, status: int = 409) -> Response | tuple[Response, int]:
     return redirect(_back())
 
 
+def _not_found() -> Response | tuple[Response, int]:
+    """Another site's comment, author or action: as if it did not exist."""
+    return _failed(label(DECISION_ERRORS, "not_found"), 404)
+
+
 def _reason() -> str | None:
     return request.form.get("reason") or None
 
@@ -65,6 +71,8 @@ def _decision_message(decision: str, count: int, reason: str | None) -> str:
 @login_required
 def decide(comment_id: int) -> Response | tuple[Response, int]:
     decision, reason = request.form.get("decision", ""), _reason()
+    if not sees_comments([comment_id]):
+        return _not_found()
     try:
         outcome = decide_comment(get_session(), comment_id, decision, actor=_actor(), reason=reason,
                                  note=request.form.get("note") or None)
@@ -80,6 +88,8 @@ def decide_bulk() -> Response | tuple[Response, int]:
     decision, reason = request.form.get("decision", ""), _reason()
     if not ids:
         return _failed(_("Select comments first."), 400)
+    if not sees_comments(ids):
+        return _not_found()
     try:
         outcomes = decide_many(get_session(), ids, decision, actor=_actor(), reason=reason)
     except DecisionError as exc:
@@ -93,6 +103,8 @@ def ban() -> Response | tuple[Response, int]:
     db, duration = get_session(), request.form.get("duration", "ban")
     site = db.get(Site, request.form.get("site_id", 0, type=int))
     author_id = request.form.get("author_id", "")
+    if site is not None and not sees_site(site.id):
+        return _not_found()
     if site is None or not author_id or (duration != "ban" and duration not in SUSPENSIONS):
         return _failed(_("Choose the author and how long."), 400)
     until = utcnow() + timedelta(days=SUSPENSIONS[duration][0]) if duration in SUSPENSIONS else None
@@ -112,6 +124,8 @@ def undo() -> Response | tuple[Response, int]:
     ids = request.form.getlist("action", type=int)
     if not ids:
         return _failed(_("Nothing to undo."), 400)
+    if not sees_actions(ids):
+        return _not_found()
     try:
         outcomes = [undo_action(get_session(), action_id, actor=_actor()) for action_id in ids]
     except DecisionError as exc:

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from moderation.console.auth import admin_required
 from moderation.console.blueprint import bp
 from moderation.console.policy_form import form_values, parse_policy
-from moderation.console.queue_views import all_sites
+from moderation.console.scope import visible_sites
 from moderation.moderators import list_moderators
 from shared.models import Site
 from shared.settings import POLICY_SCORES
@@ -16,7 +16,7 @@ from shared.web.session import get_session
 
 
 def _chosen_site() -> Site:
-    sites = all_sites()
+    sites = visible_sites()
     if not sites:
         abort(404)
     wanted = request.values.get("site", type=int)
@@ -39,7 +39,7 @@ def site_settings() -> str | Response | tuple[str, int]:
 
 
 def _render(site: Site, values: dict[str, str], errors: list[str]) -> str:
-    return render_template("settings.html", site=site, sites=all_sites(), values=values, errors=errors,
+    return render_template("settings.html", site=site, sites=visible_sites(), values=values, errors=errors,
                            categories=POLICY_SCORES, defaults=_defaults())
 
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from moderation.console.blueprint import bp, wants_json
 from moderation.console.i18n import LOCALES
-from moderation.moderators import authenticate
+from moderation.moderators import authenticate, visible_site_ids
 from shared.models import Moderator, ModeratorRole
 from shared.web.session import get_session
 
@@ -26,13 +26,14 @@ class ConsoleUser:
     username: str
     role: str
     locale: str
+    site_ids: tuple[int, ...] | None = None  # the sites this account sees; None: every site
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     @classmethod
     def of(cls, moderator: Moderator) -> "ConsoleUser":
-        return cls(moderator.id, moderator.username, moderator.role, moderator.locale)
+        return cls(moderator.id, moderator.username, moderator.role, moderator.locale, visible_site_ids(moderator))
 
     @property
     def is_admin(self) -> bool:

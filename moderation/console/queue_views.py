@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation import queue as queues
 from moderation.console.blueprint import bp
 from moderation.console.i18n import QUEUE_LABELS
+from moderation.console.scope import sees_site, visible_sites
 from moderation.decisions import REJECT_REASONS
 from shared.models import Comment, Site
 from shared.web.session import get_session
@@ -43,11 +43,6 @@ class QueueView:
         return {key: value for key, value in {**values, **changes}.items() if value not in (None, "", 1)}
 
 
-def all_sites() -> list[Site]:
-    # Every moderator sees every site: one installation serves one newsroom (see the report's limits).
-    return list(get_session().scalars(select(Site).order_by(Site.name)))
-
-
 def site_ids(view_site: int | None, sites: list[Site]) -> list[int]:
     ids = [site.id for site in sites]
     return [view_site] if view_site in ids else ids
@@ -66,7 +61,7 @@ def index() -> Response:
 @bp.get("/queue")
 @login_required
 def queue() -> str:
-    view, sites = QueueView.from_args(), all_sites()
+    view, sites = QueueView.from_args(), visible_sites()
     ids = site_ids(view.site_id, sites)
     db, per_page = get_session(), current_app.config["SETTINGS"].console.page_size
     page = queues.list_queue(db, ids, view.queue, sort=view.sort, search=view.search or None, page=view.page,
@@ -83,10 +78,10 @@ def queue() -> str:
 def comment(comment_id: int) -> str:
     db = get_session()
     row = db.get(Comment, comment_id)
-    if row is None:
+    if row is None or not sees_site(row.site_id):
         abort(404)
     return render_template("comment.html", card=queues.comment_detail(db, row), reasons=REJECT_REASONS,
-                           sites=all_sites())
+                           sites=visible_sites())
 
 
 @bp.get("/api/queue-state")
@@ -94,7 +89,7 @@ def comment(comment_id: int) -> str:
 def queue_state() -> Response:
     """How many comments arrived in the queue since the page's newest one, and the tab counts."""
     view, db = QueueView.from_args(), get_session()
-    ids = site_ids(view.site_id, all_sites())
+    ids = site_ids(view.site_id, visible_sites())
     after = request.args.get("after", 0, type=int)
     newest = queues.newest_id(db, ids, view.queue)
     arrived = queues.count_newer(db, ids, view.queue, after) if newest > after else 0

@@ -10,6 +10,7 @@ from moderation.moderators import ModeratorError, authenticate, create_moderator
 from services.modctl import cli
 from shared.models import Moderator
 from tests.console.conftest import PASSWORD, login
+from tests.support.sites import make_site
 
 
 @pytest.fixture
@@ -73,3 +74,19 @@ def test_a_hash_with_old_parameters_is_replaced_at_login(db, monkeypatch):
 def test_unknown_roles_are_refused(db):
     with pytest.raises(ModeratorError):
         create_moderator(db, username="x", password=PASSWORD, role="owner")
+
+
+def test_a_moderator_can_be_limited_to_named_sites(modctl, db, settings, site):
+    make_site(settings.database_url, name="pskov")
+
+    made = modctl("moderator", "create", "--username", "anna", "--site", "luki", "--site", "pskov", "--password-stdin",
+                  stdin=PASSWORD + "\n")
+    unknown = CliRunner().invoke(cli, ["moderator", "create", "--username", "ivan", "--site", "tver", "--password-stdin"],
+                                 input=PASSWORD + "\n")
+    admin = CliRunner().invoke(cli, ["moderator", "create", "--username", "olga", "--role", "admin", "--site", "luki",
+                                     "--password-stdin"], input=PASSWORD + "\n")
+
+    assert made.exit_code == 0 and "(moderator, luki, pskov)" in made.output
+    assert unknown.exit_code == 2 and "no site named tver" in unknown.output
+    assert admin.exit_code == 2 and "an admin sees every site" in admin.output
+    assert modctl("moderator", "list").output.split("\t")[:3] == ["anna", "moderator", "luki,pskov"]
