@@ -46,13 +46,18 @@ def create_moderator(session: Session, *, username: str, password: str, role: st
         raise ModeratorError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     if find_moderator(session, username) is not None:
         raise ModeratorError(f"a moderator named {username!r} already exists")
-    if sites and role == ModeratorRole.ADMIN:
-        raise ModeratorError("an admin sees every site: limit moderators to sites, not admins")
-    moderator = Moderator(username=username, password_hash=hash_password(password), role=role, locale=locale,
-                          active=True, sites=list(sites))
+    moderator = Moderator(username=username, password_hash=hash_password(password), role=role, locale=locale, active=True)
+    set_sites(moderator, sites)
     session.add(moderator)
     session.flush()
     return moderator
+
+
+def set_sites(moderator: Moderator, sites: Sequence[Site]) -> None:
+    """Limit a moderator to these sites from their next page on; none: every site."""
+    if sites and moderator.role == ModeratorRole.ADMIN:
+        raise ModeratorError("an admin sees every site: limit moderators to sites, not admins")
+    moderator.sites = list(sites)
 
 
 def set_password(session: Session, moderator: Moderator, password: str) -> None:

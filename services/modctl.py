@@ -4,11 +4,17 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from services import processes
 from shared.settings import get_settings
+
+if TYPE_CHECKING:  # the commands import what they need when they run, so `modctl --help` stays quick
+    from sqlalchemy.orm import Session
+
+    from shared.models import Site
 
 DATA_OPTION = click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            help="CSV with columns text,label (1 = toxic).")
@@ -162,7 +168,6 @@ def moderator() -> None:
               help="Limit a moderator to this site (repeat for several); without it, every site.")
 def moderator_create(username: str, role: str, locale: str, password_stdin: bool, site_names: tuple[str, ...]) -> None:
     """Create a console account; only an argon2 hash of the password is kept."""
-    from ingest.sites import find_site
     from moderation.moderators import ModeratorError, create_moderator
     from shared.db import session_scope
 
@@ -172,15 +177,44 @@ def moderator_create(username: str, role: str, locale: str, password_stdin: bool
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope(get_settings().database_url) as session:
-            sites = [find_site(session, name) for name in site_names]
-            if None in sites:
-                unknown = ", ".join(name for name, site in zip(site_names, sites, strict=True) if site is None)
-                raise click.UsageError(f"no site named {unknown}")
-            create_moderator(session, username=username, password=password, role=role, locale=locale, sites=sites)
+            create_moderator(session, username=username, password=password, role=role, locale=locale,
+                             sites=_named_sites(session, site_names))
     except ModeratorError as exc:
         raise click.UsageError(str(exc)) from exc
     where = ", ".join(site_names) if site_names else "every site"
     click.echo(f"moderator {username} ({role}, {where}) created; log in at {get_settings().base_url}/console/")
+
+
+def _named_sites(session: "Session", names: tuple[str, ...]) -> list["Site"]:
+    from ingest.sites import find_site
+
+    sites = [find_site(session, name) for name in names]
+    unknown = [name for name, site in zip(names, sites, strict=True) if site is None]
+    if unknown:
+        raise click.UsageError(f"no site named {', '.join(unknown)}")
+    return [site for site in sites if site is not None]
+
+
+@moderator.command("sites")
+@click.option("--username", required=True)
+@click.option("--site", "site_names", multiple=True, help="A site the moderator works on (repeat for several).")
+@click.option("--every-site", is_flag=True, help="Lift the limit: the moderator sees every site.")
+def moderator_sites(username: str, site_names: tuple[str, ...], every_site: bool) -> None:
+    """Change which sites a moderator works on (from their next page on)."""
+    from moderation.moderators import ModeratorError, find_moderator, set_sites
+    from shared.db import session_scope
+
+    if bool(site_names) == every_site:
+        raise click.UsageError("give --site (one or more) or --every-site")
+    try:
+        with session_scope(get_settings().database_url) as session:
+            moderator = find_moderator(session, username)
+            if moderator is None:
+                raise click.UsageError(f"no moderator named {username!r}")
+            set_sites(moderator, _named_sites(session, site_names))
+    except ModeratorError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"moderator {username}: {', '.join(site_names) if site_names else 'every site'}")
 
 
 @moderator.command("list")

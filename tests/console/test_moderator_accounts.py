@@ -90,3 +90,20 @@ def test_a_moderator_can_be_limited_to_named_sites(modctl, db, settings, site):
     assert unknown.exit_code == 2 and "no site named tver" in unknown.output
     assert admin.exit_code == 2 and "an admin sees every site" in admin.output
     assert modctl("moderator", "list").output.split("\t")[:3] == ["anna", "moderator", "luki,pskov"]
+
+
+def test_a_moderators_sites_can_be_changed_and_the_limit_lifted(modctl, db, settings, site, client):
+    make_site(settings.database_url, name="pskov")
+    modctl("moderator", "create", "--username", "anna", "--site", "luki", "--password-stdin", stdin=PASSWORD + "\n")
+
+    moved = modctl("moderator", "sites", "--username", "anna", "--site", "pskov")
+    assert moved.exit_code == 0 and moved.output.strip() == "moderator anna: pskov"
+    assert modctl("moderator", "list").output.split("\t")[2] == "pskov"
+
+    lifted = modctl("moderator", "sites", "--username", "anna", "--every-site")
+    assert lifted.exit_code == 0 and modctl("moderator", "list").output.split("\t")[2] == "every site"
+
+    neither = CliRunner().invoke(cli, ["moderator", "sites", "--username", "anna"])
+    nobody = CliRunner().invoke(cli, ["moderator", "sites", "--username", "nobody", "--every-site"])
+    assert neither.exit_code == 2 and "give --site (one or more) or --every-site" in neither.output
+    assert nobody.exit_code == 2 and "no moderator named 'nobody'" in nobody.output
