@@ -187,6 +187,8 @@ def ban_author(
     reason = _validate_reason(ActionKind.REJECT, reason)
     if until is not None and as_utc(until) <= utcnow():
         raise DecisionError("invalid_until", "A suspension must end in the future.")
+    if comment_id is not None and session.scalar(select(Comment.site_id).where(Comment.id == comment_id)) != site.id:
+        raise DecisionError("not_found", f"No comment {comment_id} on this site.")  # the comment that prompted it
     kind = ActionKind.SUSPEND if until is not None else ActionKind.BAN
     ban = ModerationAction(site_id=site.id, comment_id=comment_id, author_id=author_id, actor=actor, action=kind,
                            reason=reason, note=note, undone=False)

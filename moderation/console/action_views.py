@@ -112,7 +112,7 @@ def ban() -> Response | tuple[Response, int]:
         outcome = ban_author(db, site, author_id, actor=_actor(), reason=_reason(), until=until,
                              comment_id=request.form.get("comment_id", type=int))
     except DecisionError as exc:
-        return _failed(label(DECISION_ERRORS, exc.code), 400)
+        return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
     message = _("Author suspended %(how_long)s", how_long=SUSPENSIONS[duration][1]) if until else _("Author banned")
     return _done([outcome], message)
 

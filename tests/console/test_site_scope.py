@@ -59,7 +59,7 @@ def test_admins_and_unlimited_moderators_see_every_site(client, two_sites, usern
     assert _cards(page) == {two_sites["mine"], two_sites["theirs"]}
 
 
-def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(client, db, two_sites):
+def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(client, db, site, two_sites):
     theirs = two_sites["theirs"]
     by_admin = decide_comment(db, two_sites["mine"], "approve", actor="moderator:boss")  # luki: anna may undo it
     on_pskov = decide_comment(db, hold_for_review(db, two_sites["pskov"], "Ещё один дурак", ["дурак"],
@@ -71,10 +71,12 @@ def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(cl
         _post(anna, f"/console/comments/{theirs}/decide", decision="reject", reason="insult"),
         _post(anna, "/console/comments/bulk", ids=[two_sites["mine"], theirs], decision="reject", reason="insult"),
         _post(anna, "/console/authors/ban", site_id=two_sites["pskov"], author_id="u-p", duration="ban"),
+        # Her own site, but naming another site's comment as the reason for the ban.
+        _post(anna, "/console/authors/ban", site_id=site.id, author_id="u-l", duration="ban", comment_id=theirs),
         _post(anna, "/console/actions/undo", action=[on_pskov.action.id]),
     ]
 
-    assert [r.status_code for r in refused] == [404] * 4
+    assert [r.status_code for r in refused] == [404] * 5
     assert all(r.json["ok"] is False for r in refused)
     db.expire_all()
     assert db.get(Comment, theirs).status == "review"
