@@ -4,7 +4,7 @@ Functions take the session and never commit: the task that calls them owns the t
 """
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from moderation.policy import decide, matched_words_reasons, site_policy
 from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
+from moderation.spam.signals import Signal
 from shared.db import insert_many_ignoring_conflicts
 from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
 from shared.moderation_events import record_events
@@ -106,15 +107,17 @@ def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int
 def score_and_decide(
     session: Session, comments: Sequence[Comment], *, scorer: ToxicityScorer, spam: SpamScorer,
     defaults: PolicySettings, record: bool = True, unknown_authors: Collection[tuple[int, str]] = (),
+    reported: Mapping[Comment, Sequence[Signal]] | None = None,
 ) -> list[Decided]:
     """Score comments (one model call) and apply their sites' policies; stores nothing but spam counters.
 
     The comments need `site` loaded. They may be transient (the synchronous compatible APIs score
     comments they are asked not to store): then record=False keeps them out of the spam counters too.
     `unknown_authors` (site, author) are ids made up for these comments: their past is not looked up.
+    `reported`: spam signals the client reported with a comment (see SpamScorer.score).
     """
     toxicity = scorer.score_batch([comment.text for comment in comments])
-    spam_results = spam.score(session, comments, record=record, unknown_authors=unknown_authors)
+    spam_results = spam.score(session, comments, record=record, unknown_authors=unknown_authors, reported=reported)
     policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
     facts = author_facts(session, comments, policies, unknown_authors)
     return [
@@ -140,13 +143,14 @@ def _record_events(session: Session, batch: list[Decided]) -> list[int]:
 
 def moderate_comments(
     session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, spam: SpamScorer, defaults: PolicySettings,
-    unknown_authors: Collection[tuple[int, str]] = (),
+    unknown_authors: Collection[tuple[int, str]] = (), reported: Mapping[Comment, Sequence[Signal]] | None = None,
 ) -> Moderated:
     """Decide a batch of pending comments with one model call each."""
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
         return Moderated([], [])
-    batch = score_and_decide(session, comments, scorer=scorer, spam=spam, defaults=defaults, unknown_authors=unknown_authors)
+    batch = score_and_decide(session, comments, scorer=scorer, spam=spam, defaults=defaults,
+                             unknown_authors=unknown_authors, reported=reported)
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)

@@ -18,6 +18,7 @@ from moderation.compat.akismet_form import AkismetComment, read_form
 from moderation.compat.sync import score_only, store_and_moderate
 from moderation.policy import Policy, site_policy
 from moderation.service import Moderated
+from moderation.spam.signals import HONEYPOT, Signal
 from moderation.web_support import enqueue_moderated, enqueue_spam_learning
 from shared.feedback import record_spam_feedback
 from shared.models import Comment, Site, Verdict
@@ -69,19 +70,25 @@ def _stored_spam_score(session: Session, comment: Comment) -> float | None:
                           .order_by(Verdict.id.desc()).limit(1))
 
 
+def _reported(comment: AkismetComment) -> list[Signal]:
+    """What the request says that the comment cannot: a filled honeypot is in the score and the verdict."""
+    return [HONEYPOT] if comment.honeypot_filled else []
+
+
 def _scored_only(session: Session, site: Site, comment: AkismetComment, settings: Settings,
                  stored: Comment | None = None) -> tuple[float, Moderated]:
     transient = comment.to_comment(site, settings.max_text_chars)
     if stored is not None:  # a recheck: the same comment to the duplicate and rate counters, not its own twin
         transient.id, transient.created_at = stored.id, stored.created_at
-    decided = score_only(session, transient, settings)
+    decided = score_only(session, transient, settings, reported=_reported(comment))
     return decided.scores["spam"], Moderated([], [])
 
 
 def _scored_and_stored(session: Session, site: Site, comment: AkismetComment,
                        settings: Settings) -> tuple[float, Moderated]:
     try:
-        verdict, moderated = store_and_moderate(session, comment.to_comment(site, settings.max_text_chars), settings)
+        verdict, moderated = store_and_moderate(session, comment.to_comment(site, settings.max_text_chars), settings,
+                                                reported=_reported(comment))
         session.commit()
     except IntegrityError:  # the same comment checked twice at once: the other request stored it
         session.rollback()

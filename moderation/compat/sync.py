@@ -7,6 +7,7 @@ stored comment gets its verdict, callback and moderators' alert exactly as an in
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from moderation.scorers import get_scorer
 from moderation.service import Decided, Moderated, moderate_comments, score_and_decide
 from moderation.spam.scorer import get_spam_scorer
+from moderation.spam.signals import Signal
 from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, utcnow
 from shared.settings import Settings
 
@@ -56,26 +58,32 @@ def _unknown(comment: Comment, one_off_author: bool) -> list[tuple[int, str]]:
     return [(comment.site_id, comment.author_id)] if one_off_author else []
 
 
-def score_only(session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False) -> Decided:
+def score_only(
+    session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False,
+    reported: Sequence[Signal] = (),
+) -> Decided:
     """Scores, reasons and the policy's decision for a comment that is not to be stored.
 
     one_off_author: the author id was made up for this comment, so its past is not looked up.
+    reported: spam signals the client saw that the comment cannot show (a filled honeypot).
     """
     (decided,) = score_and_decide(session, [comment], scorer=get_scorer(settings.toxicity),
                                   spam=get_spam_scorer(settings), defaults=settings.policy, record=False,
-                                  unknown_authors=_unknown(comment, one_off_author))
+                                  unknown_authors=_unknown(comment, one_off_author), reported={comment: reported})
     return decided
 
 
 def store_and_moderate(
     session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False,
+    reported: Sequence[Signal] = (),
 ) -> tuple[Verdict, Moderated]:
     """Store the comment and moderate it now; the caller commits, then enqueues what Moderated owes."""
     session.add(comment)
     session.flush()
     session.add(CommentVersion(comment_id=comment.id, version=1, text=comment.text))
+    # moderate_comments reads the comment back through this session: the same object, so `reported` finds it.
     moderated = moderate_comments(session, [comment.id], scorer=get_scorer(settings.toxicity),
                                   spam=get_spam_scorer(settings), defaults=settings.policy,
-                                  unknown_authors=_unknown(comment, one_off_author))
+                                  unknown_authors=_unknown(comment, one_off_author), reported={comment: reported})
     verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id))
     return verdict, moderated

@@ -2,7 +2,7 @@
 
 import math
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -108,17 +108,19 @@ class SpamScorer:
 
     def score(
         self, session: Session, comments: Sequence[Comment], *, record: bool = True,
-        unknown_authors: Collection[tuple[int, str]] = (),
+        unknown_authors: Collection[tuple[int, str]] = (), reported: Mapping[Comment, Sequence[Signal]] | None = None,
     ) -> list[SpamResult]:
         """One result per comment, in order; records each in the duplicate and rate counters unless
         record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test).
-        `unknown_authors` (site, author) were made up for these comments: no history is looked up."""
+        `unknown_authors` (site, author) were made up for these comments: no history is looked up.
+        `reported`: signals the client saw and the comment cannot show (a filled honeypot), by comment."""
         states = self._site_states(session, {c.site_id for c in comments})
         models = self._site_models(session, {s: st.model_version for s, st in states.items() if st.model_version is not None})
         history = author_history(session, comments, unknown_authors)
         context = self.context.for_batch(comments, history, record=record)
         signals = [
-            text_signals(c.text, allowed_domains=states[c.site_id].rules[0], blocked_domains=states[c.site_id].rules[1]) + found
+            text_signals(c.text, allowed_domains=states[c.site_id].rules[0], blocked_domains=states[c.site_id].rules[1])
+            + found + list((reported or {}).get(c, ()))
             for c, found in zip(comments, context, strict=True)
         ]
         learnt = _learnt_logits(models, comments, signals)

@@ -43,6 +43,9 @@ ZERO_WIDTH = 1.5
 SOFT_HYPHEN_ONLY = 0.5  # soft hyphens also come with text copied from web pages
 SPACED_LETTERS = (1.0, 1.5)  # one spaced-out word, two or more
 MAX_SPAM_WORDS = 3.0
+# A form field hidden from people came back filled in (Akismet's honeypot_field_name): only a bot
+# fills it, so alone it rejects.
+HONEYPOT = Signal("honeypot", 6.0, "a form field hidden from readers was filled in, as bots do")
 
 CAPS_MIN_LETTERS = 20
 CAPS_MIN_SHARE = 0.6

@@ -135,12 +135,17 @@ def test_an_administrators_comment_is_never_spam_and_akismets_test_author_always
     assert count(db, Comment) == 0
 
 
-def test_a_filled_honeypot_is_spam(client, site):
+def test_a_filled_honeypot_is_spam_in_the_answer_and_in_the_stored_verdict(client, db, site):
     caught = check(client, site, comment_content=FRIENDLY_RU, honeypot_field_name="hidden_url", hidden_url="x")
     empty = check(client, site, comment_content=FRIENDLY_RU + " ", comment_author="Другой",
                   honeypot_field_name="hidden_url", hidden_url="")
 
     assert (caught.text, empty.text) == ("true", "false")
+    by_author = dict(db.execute(select(Comment.author_name, Verdict).join(Verdict, Verdict.comment_id == Comment.id)).all())
+    bot, person = by_author["203.0.113.7"], by_author["Другой"]  # no name given: Akismet's author is the IP
+    assert bot.decision == "reject" and bot.scores["spam"] >= 0.9
+    assert "honeypot" in [r.get("signal") for r in bot.reasons]
+    assert person.decision == "approve" and "honeypot" not in [r.get("signal") for r in person.reasons]
 
 
 def test_unknown_fields_are_accepted_and_a_windows_1251_blog_is_read_in_its_charset(client, db, site):
