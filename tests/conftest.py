@@ -1,7 +1,8 @@
 """Infrastructure fixtures: a real PostgreSQL database and a real Redis broker for the whole run.
 
 TEST_DATABASE_URL names a PostgreSQL database the tests may use to create their own
-(`modsys_tests_<pid>`, dropped at the end); TEST_REDIS_URL a Redis server whose database 5 they may flush.
+(`modsys_tests_<pid>`, dropped at the end); TEST_REDIS_URL a Redis server (default 127.0.0.1:6379)
+of whose databases 9 to 15 each run claims a free one to flush and use as its broker.
 """
 
 import os
@@ -23,7 +24,28 @@ from shared.settings import Settings
 from tests.support.sites import SiteCredentials, make_site
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_SERVER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+# Two runs on one machine (a developer's and CI's) must not flush each other's queues: each claims
+# a database of its own, marked in database 0 with an expiring key.
+REDIS_DATABASES = range(9, 16)
+CLAIM_S = 3600
+
+
+def _claim_redis_database() -> int:
+    marks = redis.Redis.from_url(f"{REDIS_SERVER}/0")
+    for database in REDIS_DATABASES:
+        if marks.set(f"modsys-tests:redis-db:{database}", os.getpid(), nx=True, ex=CLAIM_S):
+            return database
+    raise RuntimeError(f"every Redis database {REDIS_DATABASES.start}-{REDIS_DATABASES.stop - 1} is claimed by a "
+                       "test run; wait for one to end, or delete its modsys-tests:redis-db:* key in database 0")
+
+
+REDIS_DB = _claim_redis_database()
+REDIS_URL = f"{REDIS_SERVER}/{REDIS_DB}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    redis.Redis.from_url(f"{REDIS_SERVER}/0").delete(f"modsys-tests:redis-db:{REDIS_DB}")
 # One database per test run, so two runs on one machine (a developer's and CI's) never truncate each other's rows.
 TEST_DB = f"modsys_tests_{os.getpid()}"
 
