@@ -6,8 +6,9 @@ unsupported language); the checks are by hand rather than pydantic so the messag
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 
@@ -147,13 +148,22 @@ def _flag(body: dict[str, Any], name: str) -> bool:
     return value
 
 
+T = TypeVar("T")
+
+
+def _per_attribute(body: dict[str, Any], field: str, empty: str, parse: Callable[[str, Any], T]) -> dict[str, T]:
+    """The request's map of attribute names (requestedAttributes, attributeScores), each value parsed."""
+    attributes = _object(body, field)
+    if not attributes:
+        raise invalid(empty)
+    return {name: parse(name, value) for name, value in attributes.items()}
+
+
 def analyze_request(body: dict[str, Any]) -> AnalyzeRequest:
     """An AnalyzeCommentRequest, checked; `context` is accepted and ignored."""
     text = _text(body)
-    attributes = _object(body, "requestedAttributes")
-    if not attributes:
-        raise invalid("requestedAttributes must name at least one attribute.")
-    requested = {name: _requested(name, params) for name, params in attributes.items()}
+    requested = _per_attribute(body, "requestedAttributes", "requestedAttributes must name at least one attribute.",
+                               _requested)
     return AnalyzeRequest(
         text=text, attributes=requested, languages=_languages(body, next(iter(requested))),
         do_not_store=_flag(body, "doNotStore"), span_annotations=_flag(body, "spanAnnotations"),
@@ -187,10 +197,7 @@ def _story_url(body: dict[str, Any]) -> str | None:
 def suggest_request(body: dict[str, Any]) -> SuggestRequest:
     """A SuggestCommentScoreRequest: any attribute names (Coral sends APPROVED and DELETED), scores 0..1."""
     text = _text(body)
-    attributes = _object(body, "attributeScores")
-    if not attributes:
-        raise invalid("attributeScores must not be empty.")
-    scores = {name: _suggested(name, value) for name, value in attributes.items()}
+    scores = _per_attribute(body, "attributeScores", "attributeScores must not be empty.", _suggested)
     return SuggestRequest(
         text=text, scores=scores, languages=_languages(body, next(iter(scores))),
         community_id=_optional_str(body, "communityId"), client_token=_optional_str(body, "clientToken"),
