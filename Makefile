@@ -66,9 +66,9 @@ bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurren
 	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
 	$(BENCH_ENV) $(BIN)/modctl bench-analyze
 
-CONSOLE_I18N := moderation/console/translations
+CONSOLE_I18N := moderation/web/console/translations
 translations: $(INSTALLED) ## Console texts: extract, update the ru/en catalogs (translate the new msgstr), compile the .mo files
-	$(BIN)/pybabel extract -F moderation/console/babel.cfg -k _l --no-location --sort-output --project modsys-console -o $(CONSOLE_I18N)/messages.pot .
+	$(BIN)/pybabel extract -F moderation/web/console/babel.cfg -k _l --no-location --sort-output --project modsys-console -o $(CONSOLE_I18N)/messages.pot .
 	$(BIN)/pybabel update -i $(CONSOLE_I18N)/messages.pot -d $(CONSOLE_I18N) -w 120 --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(CONSOLE_I18N) --statistics
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from notify.alert import Alert, AlertEvent, AlertItem, ChannelKind, Piece
-from notify.alerts import console_queue_url
+from notify.alerts.message import Alert, AlertEvent, AlertItem, ChannelKind, Piece
+from notify.alerts.dispatch import console_queue_url
 from notify.channels import validate_target
 from shared.models import DeliveryAttempt, Notification, NotificationChannel, NotificationStatus, Site
 from shared.settings import NotifySettings

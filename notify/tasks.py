@@ -7,9 +7,9 @@ from typing import Any
 from celery import Task, shared_task
 
 from notify import channels
-from notify.alerts import dispatch_site, sites_with_channels
+from notify.alerts.dispatch import dispatch_site, sites_with_channels
 from notify.callbacks import AttemptResult, post_signed
-from notify.service import claim, claim_alert, record_attempt, stale_pending
+from notify.deliveries import claim, claim_alert, record_attempt, stale_pending
 from shared import task_names
 from shared.db import session_scope
 from shared.notifications import delivery_task

@@ -12,7 +12,7 @@ import requests
 from sqlalchemy.exc import OperationalError
 
 from ingest.sites import create_site, find_site, reissue_api_key
-from moderation.moderators import create_moderator, find_moderator, set_password
+from moderation.moderators.accounts import create_moderator, find_moderator, set_password
 from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
 from shared.db import session_scope

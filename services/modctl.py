@@ -168,7 +168,7 @@ def moderator() -> None:
               help="Limit a moderator to this site (repeat for several); without it, every site.")
 def moderator_create(username: str, role: str, locale: str, password_stdin: bool, site_names: tuple[str, ...]) -> None:
     """Create a console account; only an argon2 hash of the password is kept."""
-    from moderation.moderators import ModeratorError, create_moderator
+    from moderation.moderators.accounts import ModeratorError, create_moderator
     from shared.db import session_scope
 
     if password_stdin:
@@ -201,7 +201,7 @@ def _named_sites(session: "Session", names: tuple[str, ...]) -> list["Site"]:
 @click.option("--every-site", is_flag=True, help="Lift the limit: the moderator sees every site.")
 def moderator_sites(username: str, site_names: tuple[str, ...], every_site: bool) -> None:
     """Change which sites a moderator works on (from their next page on)."""
-    from moderation.moderators import ModeratorError, find_moderator, set_sites
+    from moderation.moderators.accounts import ModeratorError, find_moderator, set_sites
     from shared.db import session_scope
 
     if bool(site_names) == every_site:
@@ -220,7 +220,7 @@ def moderator_sites(username: str, site_names: tuple[str, ...], every_site: bool
 @moderator.command("list")
 def moderator_list() -> None:
     """Every console account: username, role, sites, language, active, last login."""
-    from moderation.moderators import list_moderators
+    from moderation.moderators.accounts import list_moderators
     from shared.db import session_scope
 
     with session_scope(get_settings().database_url) as session:
@@ -239,11 +239,11 @@ def moderator_list() -> None:
 def train(data: Path, out: Path | None, with_decisions: bool) -> None:
     """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
     from moderation.scoring.embedded import DEFAULT_MODEL_DIR
-    from moderation.training import read_pairs, train_from_pairs
+    from lab.toxicity.training import read_pairs, train_from_pairs
 
     pairs = read_pairs(data)
     if with_decisions:
-        from moderation.decision_examples import decision_examples
+        from lab.toxicity.decision_examples import decision_examples
         from shared.db import session_scope
 
         with session_scope(get_settings().database_url) as session:
@@ -259,9 +259,9 @@ def train(data: Path, out: Path | None, with_decisions: bool) -> None:
 @click.option("--worst", default=10, show_default=True, help="How many worst false positives/negatives to show.")
 def eval_(data: Path, worst: int) -> None:
     """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
-    from moderation.evaluation import evaluate, format_quality_report
-    from moderation.scorers import get_scorer
-    from moderation.training import read_pairs
+    from lab.toxicity.evaluation import evaluate, format_quality_report
+    from moderation.scoring.backends import get_scorer
+    from lab.toxicity.training import read_pairs
 
     settings = get_settings()
     report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
@@ -275,9 +275,9 @@ def eval_(data: Path, worst: int) -> None:
 @click.option("--batch", default=64, show_default=True)
 def bench_speed(data: Path, batch: int) -> None:
     """Measure the configured toxicity scorer: load time, comments/s one by one and batched, memory."""
-    from moderation.evaluation import format_speed_report, speed_report
-    from moderation.scorers import get_scorer
-    from moderation.training import read_pairs
+    from lab.toxicity.evaluation import format_speed_report, speed_report
+    from moderation.scoring.backends import get_scorer
+    from lab.toxicity.training import read_pairs
 
     texts = [text for text, _ in read_pairs(data)]
     click.echo(format_speed_report(speed_report(lambda: get_scorer(get_settings().toxicity), texts, batch=batch)))
@@ -290,7 +290,7 @@ def bench_speed(data: Path, batch: int) -> None:
 @click.option("--port", default=8765, show_default=True)
 def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> None:
     """Start the real API and a moderation worker; measure drain rate (batched vs not) and POST->verdict latency."""
-    from services.bench_pipeline import drain_rate, post_to_verdict_latency
+    from services.bench.pipeline import drain_rate, post_to_verdict_latency
     from shared.migrate import upgrade
 
     settings = get_settings()
@@ -312,7 +312,7 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
 @click.option("--port", default=8767, show_default=True)
 def bench_ingest(seconds: int, connections: int, port: int) -> None:
     """Start the real API on PostgreSQL + Redis; wrk POSTs new comments as fast as they are accepted."""
-    from services.bench_ingest import ingest_throughput
+    from services.bench.ingest import ingest_throughput
     from shared.migrate import upgrade
 
     settings = get_settings()
@@ -332,7 +332,7 @@ def bench_ingest(seconds: int, connections: int, port: int) -> None:
 def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
     """Start the real API; clients POST 500-character Russian comments to Perspective's analyze (doNotStore):
     one client alone, then `clients` at each arrival rate (open loop), then back to back (closed loop)."""
-    from services.bench_analyze import GOAL_P99_S, analyze_load, capacity_at_goal
+    from services.bench.analyze import GOAL_P99_S, analyze_load, capacity_at_goal
     from shared.migrate import upgrade
 
     settings = get_settings()
@@ -374,7 +374,7 @@ def _stream_from_csv(data: Path) -> list:
     import csv
     from datetime import datetime
 
-    from moderation.spam.stream import StreamItem
+    from lab.spam.stream import StreamItem
 
     def when(value: str | None, row: int) -> float:
         if not value:
@@ -391,7 +391,7 @@ def _stream_from_csv(data: Path) -> list:
 @DATA_OPTION
 def eval_spam(data: Path) -> None:
     """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
-    from moderation.spam.replay import figures, learning_run
+    from lab.spam.replay import figures, learning_run
 
     policy = get_settings().policy
     items = _stream_from_csv(data)
@@ -408,9 +408,9 @@ def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
     """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
     import random
 
-    from moderation.spam.replay import figures, learning_run
-    from moderation.spam.stream import labelled_stream
-    from moderation.training import read_pairs
+    from lab.spam.replay import figures, learning_run
+    from lab.spam.stream import labelled_stream
+    from lab.toxicity.training import read_pairs
 
     policy = get_settings().policy
     review, reject = policy.review["spam"], policy.reject["spam"]
@@ -439,7 +439,7 @@ def models() -> None:
 @click.option("--hub-url", help="Base URL of a Hugging Face Hub mirror for the config and tokenizer.")
 def models_fetch(model_type: str, dest: Path, checkpoint_url: str | None, hub_url: str | None) -> None:
     """On a machine with internet: download a Detoxify checkpoint and its base config + tokenizer."""
-    from moderation.model_fetch import fetch_detoxify
+    from lab.toxicity.model_fetch import fetch_detoxify
 
     paths = fetch_detoxify(model_type, dest, checkpoint_url=checkpoint_url, hub_base_url=hub_url)
     click.echo("Copy the folder to the workers' machines and set:")
@@ -515,7 +515,7 @@ def channel_list(site_name: str | None) -> None:
 def channel_test(channel_id: int) -> None:
     """Send a test message now and say what the channel answered (exit 1 if it failed)."""
     from notify import channels
-    from notify.alerts import channel_target
+    from notify.alerts.dispatch import channel_target
     from notify.channel_admin import sample_alert
     from shared.db import session_scope
     from shared.models import NotificationChannel, Site

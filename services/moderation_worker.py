@@ -5,7 +5,7 @@ import logging
 
 from celery.signals import worker_init
 
-from moderation.scorers import get_scorer
+from moderation.scoring.backends import get_scorer
 from shared import task_names
 from shared.celery_app import create_celery
 from shared.logging import configure_logging
@@ -14,7 +14,7 @@ from shared.settings import get_settings
 log = logging.getLogger(__name__)
 settings = get_settings()
 configure_logging(settings.log_level)
-celery_app = create_celery(settings, include=["moderation.tasks"])
+celery_app = create_celery(settings, include=["moderation.pipeline.tasks", "moderation.spam.tasks"])
 # celery-batches needs unlimited prefetch: a batch can only fill from messages already taken.
 # (The command-line --prefetch-multiplier does not override the app's configured value.)
 celery_app.conf.worker_prefetch_multiplier = 0

@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from ingest.schemas import CommentIn, FeedbackIn, ReportIn
-from moderation.api import BanIn, DecisionIn, UndoIn
-from moderation.compat import akismet_openapi, perspective_openapi
-from moderation.queue import QUEUES, SORTS
+from moderation.web.api import BanIn, DecisionIn, UndoIn
+from moderation.web.compat import akismet_openapi, perspective_openapi
+from moderation.moderators.queue import QUEUES, SORTS
 
 REQUEST_MODELS: tuple[type[BaseModel], ...] = (CommentIn, FeedbackIn, ReportIn, DecisionIn, BanIn, UndoIn)
 STATUSES = ["pending", "approved", "review", "rejected"]

@@ -4,11 +4,11 @@ from celery import Celery
 from flask import Flask, Response, jsonify
 
 from ingest import api as ingest_api
-from moderation import api as moderation_api
-from moderation import console
-from moderation.compat import akismet as akismet_compat
-from moderation.compat import perspective as perspective_compat
-from moderation.compat import sync as compat_sync
+from moderation.web import api as moderation_api
+from moderation.web import console
+from moderation.web.compat import akismet as akismet_compat
+from moderation.web.compat import perspective as perspective_compat
+from moderation.web.compat import sync as compat_sync
 from services.openapi import build_openapi
 from shared.settings import Settings, get_settings
 from shared.web.app import create_base_app

@@ -9,7 +9,15 @@ from moderation.scoring.lexicon import Match
 
 from shared.categories import CATEGORIES  # one list for settings, policy and scorers
 
-__all__ = ["CATEGORIES", "Match", "ToxicityResult", "ToxicityScorer", "load_embedded_scorer"]
+__all__ = ["CATEGORIES", "Match", "ScorerLoadError", "ToxicityResult", "ToxicityScorer", "UnknownBackend", "load_embedded_scorer"]
+
+
+class ScorerLoadError(ValueError):
+    """A backend cannot load; the message names the setting (MOD_...) to fix."""
+
+
+class UnknownBackend(ValueError):
+    """MOD_TOXICITY__BACKEND names no backend."""
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,11 @@ from pathlib import Path
 import torch
 from detoxify import Detoxify
 
-from moderation.scorers import ScorerLoadError
-from moderation.scoring import CATEGORIES, ToxicityResult
+from moderation.scoring import CATEGORIES, ScorerLoadError, ToxicityResult
 from moderation.scoring.transformers_backend import file_digest, input_limit, results, switch_hub_off
 from shared.settings import DetoxifySettings
 
-FETCH_HINT = "prepare the files on a machine with internet (moderation.model_fetch.fetch_detoxify)"
+FETCH_HINT = "prepare the files on a machine with internet (lab.toxicity.model_fetch.fetch_detoxify)"
 
 
 def _checkpoint(settings: DetoxifySettings) -> Path:

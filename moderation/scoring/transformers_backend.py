@@ -24,8 +24,7 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, PretrainedConfig
 
-from moderation.scorers import ScorerLoadError
-from moderation.scoring import CATEGORIES, ToxicityResult
+from moderation.scoring import CATEGORIES, ScorerLoadError, ToxicityResult
 from moderation.scoring.embedded import HIT_FLOOR, category_scores
 from moderation.scoring.language import detect_languages
 from moderation.scoring.lexicon import Match, find_matches

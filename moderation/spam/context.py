@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from moderation.spam.fingerprint import DuplicateIndex
 from moderation.spam.rates import RateCounter
 from moderation.spam.signals import Signal
+from shared.authors import History
 from shared.models import Comment, CommentStatus, as_utc
 
 # Weights are log-odds contributions, like the text signals'. A reader may post a few comments
@@ -21,7 +22,6 @@ IP_RATE_FLOOR = 6
 SITE_FLOOD_FLOOR = 100
 FRESH_ACCOUNT = timedelta(minutes=10)
 NEW_ACCOUNT = timedelta(days=1)
-History = dict[tuple[int, str], dict[str, int]]
 
 
 def _ago(delta: timedelta) -> str:
@@ -69,25 +69,6 @@ def history_signal(counts: dict[str, int]) -> Signal | None:
     if approved >= 3 and not rejected:
         return Signal("author_history", -1.5, f"author has {approved} approved comments and none rejected", counts)
     return None
-
-
-def author_history(
-    session: Session, comments: Sequence[Comment], unknown: Collection[tuple[int, str]] = (),
-    statuses: Collection[str] | None = (CommentStatus.APPROVED, CommentStatus.REJECTED),
-) -> History:
-    """Comments per (site, author) and status, one query for the whole batch; only these statuses
-    (None: all of them), and none for `unknown` authors (ids made up for these comments)."""
-    authors = list({(c.site_id, c.author_id) for c in comments}.difference(unknown))
-    if not authors:
-        return {}
-    query = select(Comment.site_id, Comment.author_id, Comment.status, func.count()).where(
-        tuple_(Comment.site_id, Comment.author_id).in_(authors))
-    if statuses is not None:
-        query = query.where(Comment.status.in_(statuses))
-    history: History = {}
-    for site_id, author_id, status, count in session.execute(query.group_by(Comment.site_id, Comment.author_id, Comment.status)):
-        history.setdefault((site_id, author_id), {})[status] = count
-    return history
 
 
 class ContextSignals:

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.spam.classifier import SpamModel
-from moderation.spam.context import ContextSignals, author_history
+from moderation.spam.context import ContextSignals
 from moderation.spam.fingerprint import DuplicateIndex
 from moderation.spam.rates import RateCounter
 from moderation.spam.signals import Signal, text_signals
+from shared.authors import author_history
 from shared.models import Comment, DomainRule, SiteDomainRule, SpamModelVersion
 from shared.settings import Settings, SpamSettings
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from notify.alert import Alert, ChannelKind, ChannelTarget
+from notify.alerts.message import Alert, ChannelKind, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels import email, slack, telegram, webhook
 from shared.settings import NotifySettings

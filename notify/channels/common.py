@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from notify.alert import Alert, Piece
+from notify.alerts.message import Alert, Piece
 from notify.callbacks import AttemptResult, encode
 
 MAX_ERROR_CHARS = 2000

@@ -9,8 +9,8 @@ import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from notify import alert_text
-from notify.alert import Alert, ChannelTarget
+from notify.alerts import wording as alert_text
+from notify.alerts.message import Alert, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels.common import ms_since, redact
 from notify.channels.email_body import html_body, text_body

@@ -2,8 +2,8 @@
 
 from html import escape
 
-from notify import alert_text
-from notify.alert import Alert, AlertItem
+from notify.alerts import wording as alert_text
+from notify.alerts.message import Alert, AlertItem
 from notify.channels.common import clip, hidden_count, web_link
 
 COMMENT_CHARS = 2000

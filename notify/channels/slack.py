@@ -10,8 +10,8 @@ and the site's name, with `&`, `<` and `>` escaped as Slack documents.
 from typing import Any
 from urllib.parse import urlsplit
 
-from notify import alert_text
-from notify.alert import Alert, AlertItem, ChannelTarget
+from notify.alerts import wording as alert_text
+from notify.alerts.message import Alert, AlertItem, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels.common import clip, hidden_count, post_json, web_link
 from shared.settings import NotifySettings

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from notify import alert_text
-from notify.alert import Alert, AlertItem, ChannelTarget
+from notify.alerts import wording as alert_text
+from notify.alerts.message import Alert, AlertItem, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels.common import clip, hidden_count, ms_since, network_error, redact, web_link
 from shared.settings import NotifySettings

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from notify import alert_text
-from notify.alert import Alert, AlertItem, ChannelTarget
+from notify.alerts import wording as alert_text
+from notify.alerts.message import Alert, AlertItem, ChannelTarget
 from notify.callbacks import AttemptResult, Delivery, post_signed
 from shared.settings import NotifySettings
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from moderation.decision_examples import decision_examples
+from lab.toxicity.decision_examples import decision_examples
 from shared import task_names
 from shared.models import Comment, ModerationAction, Notification, SpamFeedback, Verdict
 from tests.support.queues import queued

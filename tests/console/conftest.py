@@ -8,8 +8,8 @@ from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from moderation import moderators
-from moderation.moderators import create_moderator
+from moderation.moderators import accounts as moderators
+from moderation.moderators.accounts import create_moderator
 from shared.models import Comment, Verdict
 from tests.support.factories import make_comment
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from moderation.moderators import create_moderator
+from moderation.moderators.accounts import create_moderator
 from notify.signing import verify
 from services.web import create_app
 from shared.celery_app import create_celery

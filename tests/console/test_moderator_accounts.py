@@ -5,8 +5,8 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from moderation import moderators
-from moderation.moderators import ModeratorError, authenticate, create_moderator
+from moderation.moderators import accounts as moderators
+from moderation.moderators.accounts import ModeratorError, authenticate, create_moderator
 from services.modctl import cli
 from shared.models import Moderator
 from tests.console.conftest import PASSWORD, login

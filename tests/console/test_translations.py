@@ -7,7 +7,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from moderation.console.i18n import TRANSLATIONS
+from moderation.web.console.i18n import TRANSLATIONS
 
 CONSOLE = TRANSLATIONS.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from notify.callbacks import post_signed
-from notify.service import claim, record_attempt
+from notify.deliveries import claim, record_attempt
 from notify.signing import verify
 from shared import task_names
 from shared.models import AuthorRestriction, Comment, ModerationAction, Notification, SpamFeedback

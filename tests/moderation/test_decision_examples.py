@@ -1,7 +1,7 @@
 """Moderators' decisions become toxicity training examples, and only the ones that say something about toxicity."""
 
-from moderation.decision_examples import decision_examples
-from moderation.decisions import decide_comment, undo_action
+from lab.toxicity.decision_examples import decision_examples
+from moderation.moderators.decisions import decide_comment, undo_action
 from tests.support.factories import make_comment
 
 ANNA = "moderator:anna"

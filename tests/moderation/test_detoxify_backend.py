@@ -7,7 +7,7 @@ import huggingface_hub.constants
 import pytest
 from detoxify import Detoxify
 
-from moderation.scorers import ScorerLoadError, get_scorer
+from moderation.scoring.backends import ScorerLoadError, get_scorer
 from moderation.scoring import CATEGORIES
 from moderation.scoring.detoxify_backend import DetoxifyScorer
 from moderation.scoring.embedded import category_scores

@@ -9,7 +9,7 @@ import pytest
 from moderation.scoring import CATEGORIES, ToxicityResult, load_embedded_scorer
 from moderation.scoring.embedded import DEFAULT_MODEL_DIR, NgramCounter, category_scores, make_vectorizer
 from moderation.scoring.lexicon import Match
-from moderation.training import train_from_pairs
+from lab.toxicity.training import train_from_pairs
 
 FRIENDLY = "Спасибо за статью, очень интересно про кластер"
 ABUSIVE = "Ты тупой урод и дебил, заткнись уже, мразь"

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from moderation.evaluation import (
+from lab.toxicity.evaluation import (
     DISGUISES,
     evaluate,
     format_quality_report,

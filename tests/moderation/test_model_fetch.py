@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from detoxify.detoxify import MODEL_URLS as DETOXIFY_URLS
 
-from moderation.model_fetch import MODEL_URLS, ModelFetchError, fetch_detoxify
-from moderation.scorers import get_scorer
+from lab.toxicity.model_fetch import MODEL_URLS, ModelFetchError, fetch_detoxify
+from moderation.scoring.backends import get_scorer
 from shared.settings import DetoxifySettings, ToxicitySettings
 from tests.support.http_server import file_server
 from tests.support.tiny_models import block_network, build_detoxify_checkpoint

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moderation.scoring.embedded import CONFIG_FILE, DEFAULT_MODEL_DIR
-from moderation.training import train_toxicity_model
+from lab.toxicity.training import train_toxicity_model
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ru_toxic_dev.csv"
 

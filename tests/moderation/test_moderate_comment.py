@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from moderation.scorers import get_scorer
+from moderation.scoring.backends import get_scorer
 from moderation.scoring import CATEGORIES
-from moderation.service import claim_stale_pending, moderate_comments
+from moderation.pipeline.moderate import claim_stale_pending, moderate_comments
 from shared.models import Comment, Notification, Verdict
 from moderation.spam.scorer import SpamScorer
 from shared.settings import PolicySettings, SpamSettings, ToxicitySettings

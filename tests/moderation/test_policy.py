@@ -1,6 +1,6 @@
 """Thresholds turn scores into approve / review / reject, and say which rule decided."""
 
-from moderation.policy import decide, matched_words_reasons, site_policy
+from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
 from moderation.scoring import CATEGORIES, Match, ToxicityResult
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy

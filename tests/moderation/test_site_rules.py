@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from moderation.decisions import ban_author
-from moderation.scorers import get_scorer
-from moderation.service import moderate_comments
+from moderation.moderators.decisions import ban_author
+from moderation.scoring.backends import get_scorer
+from moderation.pipeline.moderate import moderate_comments
 from moderation.spam.scorer import SpamScorer
 from shared.models import AuthorRestriction, Comment, Notification, Site, Verdict, utcnow
 from shared.settings import PolicySettings, SpamSettings, ToxicitySettings

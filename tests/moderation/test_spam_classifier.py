@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from moderation.spam.classifier import SpamModel, train_spam_model
-from moderation.spam.stream import CAMPAIGN_NAMES, campaign_spam, spam_texts
+from lab.spam.stream import CAMPAIGN_NAMES, campaign_spam, spam_texts
 
 # A campaign none of the generated ones resembles: a product name plus a Telegram handle.
 NEW_CAMPAIGN = [

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from moderation.scoring.normalize import normalize
-from moderation.spam.stream import CAMPAIGN_NAMES, CAMPAIGNS, Campaign, campaign_spam, labelled_stream, spam_texts
+from lab.spam.stream import CAMPAIGN_NAMES, CAMPAIGNS, Campaign, campaign_spam, labelled_stream, spam_texts
 
 HAM = [
     "Спасибо за новость, дорогу на Заречной наконец-то отремонтировали",

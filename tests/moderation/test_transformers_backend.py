@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.scorers import ScorerLoadError, get_scorer
+from moderation.scoring.backends import ScorerLoadError, get_scorer
 from moderation.scoring import CATEGORIES
 from moderation.scoring.embedded import category_scores
 from moderation.scoring.transformers_backend import TransformersScorer

@@ -2,8 +2,8 @@
 
 import pytest
 
-from notify import alert_text
-from notify.alert import AlertEvent
+from notify.alerts import wording as alert_text
+from notify.alerts.message import AlertEvent
 from tests.support.alerts import make_alert, make_item
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select, update
 
 from notify import channels
-from notify.alerts import dispatch_site
+from notify.alerts.dispatch import dispatch_site
 from notify.channel_admin import add_channel
-from notify.service import claim_alert, record_attempt
+from notify.deliveries import claim_alert, record_attempt
 from notify.signing import verify
 from shared import task_names
 from shared.models import Comment, DeliveryAttempt, ModerationEvent, Notification, NotificationChannel, Site

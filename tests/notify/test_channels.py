@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from notify import channels
-from notify.alert import AlertEvent, ChannelTarget, Piece
+from notify.alerts.message import AlertEvent, ChannelTarget, Piece
 from notify.channels import slack, telegram
 from notify.signing import DELIVERY_HEADER, verify
 from shared.settings import NotifySettings

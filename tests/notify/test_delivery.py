@@ -1,7 +1,7 @@
 """Delivering a site callback against a real HTTP server: signed, retried, dead, replayed."""
 
 from notify.callbacks import post_signed
-from notify.service import claim, record_attempt, stale_pending
+from notify.deliveries import claim, record_attempt, stale_pending
 from notify.signing import DELIVERY_HEADER, verify
 from shared.models import DeliveryAttempt, Notification
 from shared.notifications import revive_dead

@@ -202,7 +202,7 @@ def test_channel_test_says_why_it_failed_and_channel_add_refuses_bad_targets(mod
 
 
 def test_train_with_decisions_adds_the_moderators_examples(modctl, tmp_path, db, site):
-    from moderation.decisions import decide_comment
+    from moderation.moderators.decisions import decide_comment
     from tests.support.factories import make_comment
 
     rows = ["text,label"] + [f"ты тупой урод {n},1" for n in range(30)] + [f"спасибо за новость {n},0" for n in range(30)]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from notify.alert import Alert, AlertEvent, AlertItem, Piece
+from notify.alerts.message import Alert, AlertEvent, AlertItem, Piece
 
 HOSTILE = "<script>alert(1)</script> & *bold* _x_ ~y~ `z` <!channel> <http://evil.example|click>"
 

@@ -1,0 +1,1 @@
+"""Training and evaluating the toxicity model, and preparing Detoxify's files offline."""

@@ -1,0 +1,23 @@
+"""The spam model's task: learn moderators' and sites' new labels."""
+
+import logging
+
+from celery import Task, shared_task
+
+from moderation.spam.learning import learn_site
+from shared import task_names
+from shared.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+# Idempotent, hence acks_late: it learns only feedback rows above the latest version's last id,
+# and versions are unique per site, so a second run finds nothing new.
+@shared_task(name=task_names.LEARN_SPAM, bind=True, acks_late=True)
+def learn_spam(self: Task, site_id: int) -> int | None:
+    """Teach the site's spam model the feedback it has not learnt yet; stores a new version."""
+    with session_scope(self.app.settings.database_url) as session:
+        version = learn_site(session, site_id)
+    if version is not None:
+        log.info("site %s: spam model version %s", site_id, version)
+    return version

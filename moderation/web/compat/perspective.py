@@ -1,0 +1,158 @@
+"""Perspective API, answered here: POST /perspective/v1alpha1/comments:analyze and :suggestscore.
+
+Clients that call Google's Perspective (Coral Talk among them) switch by changing the base URL;
+the key is the site's API key, as `?key=` (Perspective's way) or `Authorization: Bearer`.
+Scored synchronously in the web process. Without `doNotStore` the comment is stored with source
+"perspective" and moderated like an ingested one (verdict, callback, alerts). Perspective names no
+author or article: the author is the request's sessionId or a one-off id (see `author_id`), the
+article "perspective:<communityId>" or "perspective:<site name>".
+
+Spans: one over the whole text with the attribute's score (as Perspective gives per sentence),
+and with `spanAnnotations` one per lexicon hit of the attribute's category (every hit for TOXICITY),
+in code points of the original text, scored with the attribute's summary score: a span never
+claims more than the comment's score, so clients that threshold spans agree with the summary.
+"""
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from moderation.web.compat.perspective_feedback import record_suggestion
+from moderation.web.compat.perspective_request import (
+    ATTRIBUTES,
+    AnalyzeRequest,
+    PerspectiveError,
+    analyze_request,
+    author_id,
+    read_body,
+    suggest_request,
+)
+from moderation.web.compat.sync import new_comment, score_only, store_and_moderate
+from moderation.scoring.language import detect_languages
+from moderation.web.enqueue import enqueue_moderated, enqueue_outcomes
+from shared.models import Site
+from shared.web.errors import ApiError
+from shared.web.session import get_session
+from shared.web.site_auth import authenticated_site, site_for_key
+
+log = logging.getLogger(__name__)
+bp = Blueprint("perspective", __name__, url_prefix="/perspective/v1alpha1")
+# Google's canonical status names, by HTTP status.
+_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+           409: "ABORTED", 413: "INVALID_ARGUMENT", 415: "INVALID_ARGUMENT", 429: "RESOURCE_EXHAUSTED",
+           500: "INTERNAL", 503: "UNAVAILABLE"}
+
+
+def google_error(status: int, message: str) -> Response:
+    """{"error": {"code", "message", "status"}}, as Google's APIs answer."""
+    response = jsonify(error={"code": status, "message": message,
+                              "status": _STATUS.get(status, "INTERNAL" if status >= 500 else "INVALID_ARGUMENT")})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(PerspectiveError)
+@bp.errorhandler(ApiError)
+def _refused(exc: PerspectiveError | ApiError) -> Response:
+    return google_error(exc.status, exc.message)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return google_error(exc.code or 500, exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _internal(exc: Exception) -> Response:
+    log.exception("perspective request failed")
+    return google_error(500, "Internal error; nothing was stored.")
+
+
+def _site(session: Session) -> Site:
+    """The site whose key is in `?key=` or `X-Goog-Api-Key` (Perspective clients), else the bearer token."""
+    key = request.args.get("key") or request.headers.get("X-Goog-Api-Key")
+    if not key and "Authorization" not in request.headers:
+        raise PerspectiveError(401, "The request is missing a valid API key: pass it as ?key= or a bearer token.")
+    if not key:
+        return authenticated_site(session)
+    site = site_for_key(session, key)
+    if site is None:
+        raise PerspectiveError(401, "API key not valid. Please pass a valid API key.")
+    return site
+
+
+def _article(site: Site, community_id: str | None) -> str:
+    return f"perspective:{community_id or site.name}"[:200]  # it is also the article id, 200 characters
+
+
+def _lexicon_spans(reasons: list[dict[str, Any]]) -> dict[str, list[tuple[int, int]]]:
+    """The lexicon's hits per category, from the verdict's matched_words reasons."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for reason in reasons:
+        if reason.get("code") == "matched_words":
+            spans.setdefault(reason["category"], []).extend((w["start"], w["end"]) for w in reason["words"])
+    return spans
+
+
+def _spans_of(attribute: str, lexicon: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    if attribute == "TOXICITY":
+        return sorted({span for spans in lexicon.values() for span in spans})
+    return sorted(set(lexicon.get(ATTRIBUTES[attribute], [])))
+
+
+def _score(value: float) -> dict[str, Any]:
+    return {"value": value, "type": "PROBABILITY"}
+
+
+def analyze_response(req: AnalyzeRequest, scores: dict[str, float], reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    """Perspective's AnalyzeCommentResponse; an attribute under its scoreThreshold is left out."""
+    lexicon, attribute_scores = _lexicon_spans(reasons), {}
+    for name, asked in req.attributes.items():
+        value = scores[ATTRIBUTES[name]]
+        if asked.threshold is not None and value < asked.threshold:
+            continue
+        spans = [(0, len(req.text))] + (_spans_of(name, lexicon) if req.span_annotations else [])
+        attribute_scores[name] = {
+            "spanScores": [{"begin": begin, "end": end, "score": _score(value)} for begin, end in spans],
+            "summaryScore": _score(value),
+        }
+    detected = list(detect_languages(req.text))
+    body = {"attributeScores": attribute_scores, "languages": req.languages or detected, "detectedLanguages": detected}
+    return body | ({"clientToken": req.client_token} if req.client_token is not None else {})
+
+
+@bp.post("/comments:analyze")
+def analyze() -> Response:
+    """Score a comment; store and moderate it unless doNotStore."""
+    session = get_session()
+    site = _site(session)
+    req = analyze_request(read_body())
+    settings = current_app.config["SETTINGS"]
+    comment = new_comment(site, text=req.text, source="perspective", author_id=author_id(req.session_id),
+                          author_name="perspective", article_url=_article(site, req.community_id))
+    one_off = req.session_id is None  # author_id() made one up: it has no history to look up
+    if req.do_not_store:
+        decided = score_only(session, comment, settings, one_off_author=one_off)
+        return jsonify(analyze_response(req, decided.scores, decided.reasons))
+    verdict, moderated = store_and_moderate(session, comment, settings, one_off_author=one_off)
+    body = analyze_response(req, verdict.scores, verdict.reasons)  # before the commit expires the verdict
+    session.commit()
+    enqueue_moderated(moderated)
+    return jsonify(body)
+
+
+@bp.post("/comments:suggestscore")
+def suggestscore() -> Response:
+    """A moderator's verdict on a comment, recorded as a decision (see perspective_feedback)."""
+    session = get_session()
+    site = _site(session)
+    req = suggest_request(read_body())
+    outcome = record_suggestion(session, site, req, article_url=_article(site, req.community_id))
+    if outcome is not None:
+        session.commit()
+        enqueue_outcomes([outcome])
+    body = {"requestedLanguages": req.languages, "detectedLanguages": list(detect_languages(req.text))}
+    return jsonify(body | ({"clientToken": req.client_token} if req.client_token is not None else {}))

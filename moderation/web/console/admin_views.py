@@ -1,0 +1,54 @@
+"""Admins only: a site's moderation policy, and the list of moderators."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from moderation.web.console.auth import admin_required
+from moderation.web.console.blueprint import bp
+from moderation.web.console.policy_form import form_values, parse_policy
+from moderation.web.console.scope import visible_sites
+from moderation.moderators.accounts import list_moderators
+from shared.models import Site
+from shared.settings import POLICY_SCORES
+from shared.site_policy import load_site_policy
+from shared.web.session import get_session
+
+
+def _chosen_site() -> Site:
+    sites = visible_sites()
+    if not sites:
+        abort(404)
+    wanted = request.values.get("site", type=int)
+    return next((site for site in sites if site.id == wanted), sites[0])
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def site_settings() -> str | Response | tuple[str, int]:
+    site = _chosen_site()
+    if request.method == "GET":
+        return _render(site, form_values(load_site_policy(site.policy)), [])
+    policy, errors = parse_policy(request.form)
+    if policy is None:
+        return _render(site, request.form.to_dict(), errors), 400
+    site.policy = policy.model_dump(exclude_defaults=True)
+    get_session().commit()
+    flash({"text": _("Policy of %(site)s saved", site=site.name), "undo": []}, "action")
+    return redirect(url_for("console.site_settings", site=site.id))
+
+
+def _render(site: Site, values: dict[str, str], errors: list[str]) -> str:
+    return render_template("settings.html", site=site, sites=visible_sites(), values=values, errors=errors,
+                           categories=POLICY_SCORES, defaults=_defaults())
+
+
+def _defaults() -> dict[str, dict[str, float]]:
+    policy = current_app.config["SETTINGS"].policy
+    return {"review": policy.review, "reject": policy.reject}
+
+
+@bp.get("/moderators")
+@admin_required
+def moderators() -> str:
+    return render_template("moderators.html", moderators=list_moderators(get_session()))

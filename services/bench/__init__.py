@@ -1,0 +1,1 @@
+"""Benchmarks that start the real processes (web, workers) on local PostgreSQL and Redis and print their figures."""
