@@ -1,0 +1,78 @@
+"""modctl train-spam / eval-spam / bench-spam: the spam model."""
+
+from pathlib import Path
+
+import click
+
+from services.modctl.common import DATA_OPTION, site_named
+from shared.settings import get_settings
+
+
+@click.command("train-spam")
+@click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
+def train_spam(site_name: str) -> None:
+    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports)."""
+    from moderation.spam.learning import retrain_site
+    from shared.db import session_scope
+
+    with session_scope(get_settings().database_url) as session:
+        version = retrain_site(session, site_named(session, site_name).id)
+    click.echo(f"site {site_name}: spam model version {version}" if version else f"site {site_name}: no feedback to learn from yet")
+
+
+def _stream_from_csv(data: Path) -> list:
+    """text,label rows (optional author, ip, created_at: ISO time or epoch seconds) as a stream."""
+    import csv
+    from datetime import datetime
+
+    from lab.spam.stream import StreamItem
+
+    def when(value: str | None, row: int) -> float:
+        if not value:
+            return row * 30.0
+        return float(value) if value.replace(".", "", 1).isdigit() else datetime.fromisoformat(value).timestamp()
+
+    with data.open(encoding="utf-8", newline="") as handle:
+        return [StreamItem(text=r["text"], label=int(r["label"]), author_id=r.get("author") or f"author-{i}", ip=r.get("ip") or "",
+                           created_at=when(r.get("created_at"), i), article_id=r.get("article") or "a-1")
+                for i, r in enumerate(csv.DictReader(handle))]
+
+
+@click.command("eval-spam")
+@DATA_OPTION
+def eval_spam(data: Path) -> None:
+    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
+    from lab.spam.replay import figures, learning_run
+
+    policy = get_settings().policy
+    items = _stream_from_csv(data)
+    scores, per_s = learning_run(items, teach_share=0.0, review=policy.review["spam"], reject=policy.reject["spam"])
+    click.echo(f"{figures([i.label for i in items], scores, policy.review['spam']).line()} per_s={per_s:.0f}")
+
+
+@click.command("bench-spam")
+@DATA_OPTION
+@click.option("--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns).")
+@click.option("--n", default=4000, show_default=True, help="Stream length.")
+@click.option("--seed", default=0, show_default=True)
+def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
+    """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
+    import random
+
+    from lab.spam.replay import figures, learning_run
+    from lab.spam.stream import labelled_stream
+    from lab.toxicity.training import read_pairs
+
+    policy = get_settings().policy
+    review, reject = policy.review["spam"], policy.reject["spam"]
+    ham = [text for text, label in read_pairs(data) if label == 0]
+    items = labelled_stream(ham, random.Random(seed), spam_share=0.2, n=n)
+    later = slice(len(items) // 2, None)  # measured where the learner has had half the stream to learn
+    labels = [item.label for item in items][later]
+    before, per_s = learning_run(items, teach_share=0.0, review=review, reject=reject, seed=seed)
+    after, _ = learning_run(items, teach_share=teach, review=review, reject=reject, seed=seed)
+    f_before, f_after = figures(labels, before[later], review), figures(labels, after[later], review)
+    click.echo(f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}")
+    click.echo(f"before learning: {f_before.line()}")
+    click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
+    click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")
