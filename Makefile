@@ -66,11 +66,12 @@ bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurren
 	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
 	$(BENCH_ENV) $(BIN)/modctl bench-analyze
 
-CONSOLE_I18N := moderation/web/console/translations
-translations: $(INSTALLED) ## Console texts: extract, update the ru/en catalogs (translate the new msgstr), compile the .mo files
-	$(BIN)/pybabel extract -F moderation/web/console/babel.cfg -k _l --no-location --sort-output --project modsys-console -o $(CONSOLE_I18N)/messages.pot .
-	$(BIN)/pybabel update -i $(CONSOLE_I18N)/messages.pot -d $(CONSOLE_I18N) -w 120 --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching
-	$(BIN)/pybabel compile -d $(CONSOLE_I18N) --statistics
+I18N := shared/translations
+I18N_KEYWORDS := -k _l -k N_ -k NP_:1,2 -k phrase -k plural_phrase:1,2
+translations: $(INSTALLED) ## Moderators' texts (console, alerts, reasons): extract, update the ru/en catalogs (translate the new msgstr), compile
+	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-location --sort-output --project modsys -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) -w 120 --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(I18N) --statistics
 
 ##@ Compose (needs a Docker engine)
 

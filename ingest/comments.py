@@ -1,35 +1,27 @@
 """Storing what a site posts: new comments, idempotent retries, and edits as new versions."""
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.schemas import CommentIn, ReportIn
+from shared.comments import comment_row, text_digest
 from shared.db import insert_ignoring_conflicts
-from shared.models import (
-    Comment, CommentReport, CommentStatus, CommentVersion, ModerationAction, Site, Verdict, as_utc, utcnow,
-)
+from shared.models import Comment, CommentReport, CommentVersion, ModerationAction, Site, Verdict, as_utc, utcnow
 from shared.site_policy import load_site_policy, publishable
+from shared.vocabulary import CommentSource, CommentStatus
 from shared.web.errors import ApiError
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _columns(site_id: int, body: CommentIn) -> dict[str, Any]:
-    now = utcnow()
-    return {
-        "site_id": site_id, "external_id": body.external_id, "version": 1,
-        "text": body.text, "text_sha256": _sha256(body.text), "status": CommentStatus.PENDING,
-        "article_id": body.article.id, "article_url": str(body.article.url), "article_title": body.article.title,
-        "author_id": body.author.id, "author_name": body.author.name,
-        "author_ip": str(body.author.ip) if body.author.ip else None, "author_user_agent": body.author.user_agent,
-        "author_registered_at": body.author.registered_at, "parent_external_id": body.parent_external_id,
-        "posted_at": body.posted_at, "created_at": now, "updated_at": now, "queued_at": now,
-    }
+    return comment_row(
+        site_id=site_id, external_id=body.external_id, text=body.text, source=CommentSource.API,
+        article_id=body.article.id, article_url=str(body.article.url), article_title=body.article.title,
+        author_id=body.author.id, author_name=body.author.name, author_ip=str(body.author.ip) if body.author.ip else None,
+        author_user_agent=body.author.user_agent, author_registered_at=body.author.registered_at,
+        parent_external_id=body.parent_external_id, posted_at=body.posted_at,
+    )
 
 
 def _refuse_conflicts(existing: Comment, body: CommentIn) -> None:
@@ -42,7 +34,7 @@ def _refuse_conflicts(existing: Comment, body: CommentIn) -> None:
 
 def _edit(session: Session, comment: Comment, body: CommentIn) -> None:
     comment.version += 1
-    comment.text, comment.text_sha256 = body.text, _sha256(body.text)
+    comment.text, comment.text_sha256 = body.text, text_digest(body.text)
     comment.status = CommentStatus.PENDING
     comment.updated_at = comment.queued_at = utcnow()
     session.add(CommentVersion(comment_id=comment.id, version=comment.version, text=body.text))

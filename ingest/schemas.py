@@ -1,9 +1,20 @@
 """What the news site may send, validated by pydantic; unknown fields are refused."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, IPvAnyAddress, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    IPvAnyAddress,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+from shared.vocabulary import ReportReason, SpamLabel
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 # pydantic's own name for this format ("ipvanyaddress") is unknown to OpenAPI tools.
@@ -83,12 +94,12 @@ class CommentIn(Strict):
 class FeedbackIn(Strict):
     """The site's verdict on a comment, e.g. after its readers reported it (Akismet's submit-spam/ham)."""
 
-    label: Literal["spam", "ham"]
+    label: SpamLabel
 
 
 class ReportIn(Strict):
     """A reader of the site reports a comment; the site passes it on."""
 
     reporter_id: Id  # the reader's id at the site: one report per reader and comment counts
-    reason: Literal["spam", "abuse", "off_topic", "personal_data", "other"] = "other"
+    reason: ReportReason = ReportReason.OTHER
     note: Annotated[str, Field(max_length=2000)] | None = None

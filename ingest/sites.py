@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from shared.db import insert_many_ignoring_conflicts
+from shared.domains import normalise_domain
 from shared.models import Site, SiteDomainRule
 from shared.web.site_auth import hash_api_key, new_api_key, new_signing_secret
 
@@ -38,7 +39,8 @@ def find_site(session: Session, name: str) -> Site | None:
 
 
 def set_domain_rules(session: Session, site: Site, rule: str, domains: Iterable[str]) -> None:
-    """Allow or block domains for the site; a domain has one rule, the latest given."""
-    names = {domain.strip().lower().removeprefix("www.") for domain in domains if domain.strip()}
+    """Allow or block domains for the site; a domain has one rule, the latest given. Stored normalised
+    ("https://www.Kazino.ru/" is kazino.ru), so rules written two ways are one rule."""
+    names = {name for name in map(normalise_domain, domains) if name}
     session.execute(delete(SiteDomainRule).where(SiteDomainRule.site_id == site.id, SiteDomainRule.domain.in_(names)))
     insert_many_ignoring_conflicts(session, SiteDomainRule, [{"site_id": site.id, "domain": d, "rule": rule} for d in sorted(names)])

@@ -6,14 +6,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from notify.alerts.message import Alert, AlertEvent, AlertItem, ChannelKind, Piece
-from notify.alerts.dispatch import console_queue_url
+from notify.alerts.message import Alert, AlertItem, Piece
 from notify.channels import validate_target
-from shared.models import DeliveryAttempt, Notification, NotificationChannel, NotificationStatus, Site
+from shared.console_urls import queue_url
+from shared.models import DeliveryAttempt, Notification, NotificationChannel, Site
 from shared.settings import NotifySettings
 from shared.site_policy import load_site_policy
+from shared.vocabulary import ChannelKind, EventKind, NotificationStatus
 
-DEFAULT_EVENTS = (AlertEvent.REVIEW, AlertEvent.REPORT)
+DEFAULT_EVENTS = (EventKind.REVIEW, EventKind.REPORT)
 
 
 def add_channel(
@@ -22,11 +23,11 @@ def add_channel(
     digest_interval_s: int | None = None, digest_max_items: int | None = None,
 ) -> NotificationChannel:
     """A new active channel; ValueError (with the reason) for a bad kind, target, secret or event."""
-    if kind not in ChannelKind.ALL:
-        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(ChannelKind.ALL)}")
-    unknown = sorted(set(events) - set(AlertEvent.ALL))
+    if kind not in tuple(ChannelKind):
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(ChannelKind)}")
+    unknown = sorted(set(events) - set(EventKind))
     if unknown or not events:
-        raise ValueError(f"events must be some of {', '.join(AlertEvent.ALL)} (got {', '.join(events) or 'none'})")
+        raise ValueError(f"events must be some of {', '.join(EventKind)} (got {', '.join(events) or 'none'})")
     validate_target(kind, target, secret)
     interval = settings.digest_interval_s if digest_interval_s is None else digest_interval_s
     max_items = settings.digest_max_items if digest_max_items is None else digest_max_items
@@ -79,9 +80,9 @@ def sample_alert(site: Site, base_url: str) -> Alert:
     text = "Проверка связи: так будет выглядеть комментарий, " if russian else "Testing: this is how a comment "
     text_end = "который ждёт проверки." if russian else "waiting for review will look."
     item = AlertItem(
-        comment_id=0, event=AlertEvent.REVIEW, article_title="modsys" if not russian else "Проверка уведомлений",
+        comment_id=0, event=EventKind.REVIEW, article_title="modsys" if not russian else "Проверка уведомлений",
         article_url=base_url, author_name="modsys", pieces=(Piece(text), Piece(text_end, "toxicity")),
-        top_scores=(("toxicity", 0.5),), reasons=(), console_url=console_queue_url(base_url, site.id),
+        top_scores=(("toxicity", 0.5),), reasons=(), console_url=queue_url(base_url, site.id),
     )
     return Alert(site_name=site.name, language="ru" if russian else "en", items=(item,), total=1,
-                 queue_url=console_queue_url(base_url, site.id), is_test=True, counts={AlertEvent.REVIEW: 1})
+                 queue_url=queue_url(base_url, site.id), is_test=True, counts={EventKind.REVIEW: 1})

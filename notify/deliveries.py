@@ -9,11 +9,12 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from notify.alerts.message import Alert, ChannelTarget
 from notify.alerts.dispatch import alert_from_payload, channel_target
+from notify.alerts.message import Alert, ChannelTarget
 from notify.callbacks import AttemptResult, Delivery, backoff_s
-from shared.models import DeliveryAttempt, Notification, NotificationChannel, NotificationStatus, Site, utcnow
+from shared.models import DeliveryAttempt, Notification, NotificationChannel, Site, utcnow
 from shared.settings import CallbackSettings, NotifySettings
+from shared.vocabulary import NotificationStatus
 
 
 def _lease(session: Session, notification_id: int, lease_s: float) -> Notification | None:

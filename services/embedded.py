@@ -15,10 +15,11 @@ from ingest.sites import create_site, find_site, reissue_api_key
 from moderation.moderators.accounts import create_moderator, find_moderator, set_password
 from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
+from shared.console_urls import home_url
 from shared.db import session_scope
 from shared.migrate import upgrade
-from shared.models import ModeratorRole
 from shared.settings import Settings
+from shared.vocabulary import ModeratorRole
 
 DEMO_SITE = "demo"
 DEMO_MODERATOR = "demo"
@@ -71,7 +72,7 @@ def _wait_until_up(settings: Settings, timeout_s: float = 30) -> bool:
 
 
 def _banner(settings: Settings, key: str, password: str) -> str:
-    url = settings.base_url
+    url, console = settings.base_url, home_url(settings.base_url)
     body = ('{"external_id":"c1","article":{"id":"a1","url":"https://luki.ru/news/1"},'
             '"author":{"id":"u1","name":"Читатель"},"text":"Спасибо за новость!"}')
     return f"""
@@ -79,7 +80,7 @@ Comment moderation is running (embedded: SQLite database, SQLite broker, no serv
   API         {url}   (health {url}/healthz, metrics {url}/metrics)
   demo site   API key: {key}
               {'(from MOD_DEMO_SITE_KEY)' if settings.demo_site_key else '(new at every start; set MOD_DEMO_SITE_KEY to keep one)'}
-  console     {url}/console/   user: {DEMO_MODERATOR}  password: {password}
+  console     {console}   user: {DEMO_MODERATOR}  password: {password}
               {'(from MOD_DEMO_MODERATOR_PASSWORD)' if os.environ.get('MOD_DEMO_MODERATOR_PASSWORD') else '(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)'}
 
 Post a comment, then ask for its verdict:

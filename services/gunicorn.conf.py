@@ -15,7 +15,7 @@ if _own_metrics_dir:
 
 from prometheus_client import multiprocess  # noqa: E402  (after the variable above)
 
-from shared.settings import get_settings  # noqa: E402
+from shared.settings import get_settings
 
 _settings = get_settings()
 bind = f"{_settings.host}:{_settings.port}"

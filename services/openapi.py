@@ -13,7 +13,7 @@ from pydantic.json_schema import models_json_schema
 from ingest.schemas import CommentIn, FeedbackIn, ReportIn
 from moderation.web.api import BanIn, DecisionIn, UndoIn
 from moderation.web.compat import akismet_openapi, perspective_openapi
-from moderation.moderators.queue import QUEUES, SORTS
+from shared.vocabulary import Queue, QueueSort
 
 REQUEST_MODELS: tuple[type[BaseModel], ...] = (CommentIn, FeedbackIn, ReportIn, DecisionIn, BanIn, UndoIn)
 STATUSES = ["pending", "approved", "review", "rejected"]
@@ -155,8 +155,8 @@ def _v1_paths() -> dict[str, Any]:
         "/v1/queue": {"get": {
             **secured, "summary": "Comments waiting for a human (or another queue), paginated",
             "parameters": [
-                {"name": "queue", "in": "query", "schema": {"enum": list(QUEUES), "default": "review"}},
-                {"name": "sort", "in": "query", "schema": {"enum": list(SORTS), "default": "newest"}},
+                {"name": "queue", "in": "query", "schema": {"enum": list(Queue), "default": Queue.REVIEW}},
+                {"name": "sort", "in": "query", "schema": {"enum": list(QueueSort), "default": QueueSort.NEWEST}},
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},

@@ -7,7 +7,8 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from shared.models import AuthorRestriction, Comment, CommentStatus, as_utc, utcnow
+from shared.models import AuthorRestriction, Comment, as_utc, utcnow
+from shared.vocabulary import CommentStatus
 
 Author = tuple[int, str]  # (site id, author id): an author id means something only on its site
 History = dict[Author, dict[str, int]]

@@ -6,11 +6,23 @@ Every piece of work is a row; queues only carry row ids, so nothing lives only i
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.db import Base
+from shared.vocabulary import CommentSource, CommentStatus, ModeratorRole, NotificationStatus
 
 # BIGINT ids on PostgreSQL; SQLite only auto-increments a column declared INTEGER.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -29,21 +41,6 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
-
-
-class CommentStatus:
-    PENDING = "pending"
-    APPROVED = "approved"
-    REVIEW = "review"
-    REJECTED = "rejected"
-
-
-class Decision:
-    APPROVE = "approve"
-    REVIEW = "review"
-    REJECT = "reject"
-
-    STATUS = {APPROVE: CommentStatus.APPROVED, REVIEW: CommentStatus.REVIEW, REJECT: CommentStatus.REJECTED}
 
 
 class Site(Base):
@@ -77,7 +74,7 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64))
     # How it arrived: "api" (POST /v1/comments), "perspective" or "akismet" (the compatible APIs).
-    source: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
+    source: Mapped[str] = mapped_column(String(20), default=CommentSource.API, server_default=CommentSource.API.value)
     status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
     article_id: Mapped[str] = mapped_column(String(200))
     article_url: Mapped[str] = mapped_column(String(2000))
@@ -129,11 +126,6 @@ class Verdict(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
-class SpamLabel:
-    SPAM = "spam"
-    HAM = "ham"
-
-
 class SpamFeedback(Base):
     """A labelled example for the site's spam model: from the site's API or a moderator's decision.
 
@@ -147,7 +139,7 @@ class SpamFeedback(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(50))  # "site", "moderator:<name>", ...
-    label: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(10))  # SpamLabel
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -166,11 +158,6 @@ class SpamModelVersion(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
-class DomainRule:
-    ALLOW = "allow"
-    BLOCK = "block"
-
-
 class SiteDomainRule(Base):
     """A domain the site allows (its own, the city's) or blocks (known spam) in comments' links."""
 
@@ -180,7 +167,7 @@ class SiteDomainRule(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     domain: Mapped[str] = mapped_column(String(253))
-    rule: Mapped[str] = mapped_column(String(10))
+    rule: Mapped[str] = mapped_column(String(10))  # DomainRule
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -192,13 +179,6 @@ class InstanceSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-
-
-class ModeratorRole:
-    MODERATOR = "moderator"  # decides comments
-    ADMIN = "admin"  # also edits sites' policies and the moderators
-
-    ALL = (MODERATOR, ADMIN)
 
 
 class Moderator(Base):
@@ -227,14 +207,6 @@ class ModeratorSite(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
-class ActionKind:
-    APPROVE = "approve"
-    REJECT = "reject"
-    BAN = "ban"  # the author, for good
-    SUSPEND = "suspend"  # the author, until a time
-    UNDO = "undo"
-
-
 class ModerationAction(Base):
     """The audit log: every human (or site API) action, who took it, why, and what it replaced."""
 
@@ -246,7 +218,7 @@ class ModerationAction(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[str | None] = mapped_column(String(200))  # for bans and suspensions
     actor: Mapped[str] = mapped_column(String(200))  # "moderator:<username>" or "site" (the JSON API)
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))  # ActionKind
     reason: Mapped[str | None] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(Text)
     previous_status: Mapped[str | None] = mapped_column(String(20))
@@ -305,7 +277,7 @@ class ModerationEvent(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # review | report | reject
+    kind: Mapped[str] = mapped_column(String(20))  # EventKind
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -316,22 +288,16 @@ class NotificationChannel(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # ChannelKind
     target: Mapped[str] = mapped_column(String(2000))  # URL, Telegram chat id, or e-mail addresses
     secret: Mapped[str | None] = mapped_column(String(200))  # Telegram bot token; webhook signing key
-    events: Mapped[list[str]] = mapped_column(JSON)  # which ModerationEvent kinds it wants
+    events: Mapped[list[str]] = mapped_column(JSON)  # the EventKinds it wants
     digest_interval_s: Mapped[int] = mapped_column(Integer)  # at most one message per interval
     digest_max_items: Mapped[int] = mapped_column(Integer)  # comments shown in one digest
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
     last_event_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)  # covered up to here
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-
-
-class NotificationStatus:
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    DEAD = "dead"
 
 
 class Notification(Base):
@@ -345,7 +311,7 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))  # NotificationKind
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))  # None: about an author
     # What the message is about: an automatic verdict, or a moderator's action (one of the two).

@@ -5,12 +5,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shared import task_names
-from shared.models import Notification, NotificationStatus
-
-
-class NotificationKind:
-    SITE_CALLBACK = "site_callback"  # a decision, POSTed to the site (automatic and human alike)
-    MODERATOR_ALERT = "moderator_alert"  # a message to a moderators' channel
+from shared.models import Notification
+from shared.vocabulary import NotificationKind, NotificationStatus
 
 
 def delivery_task(kind: str) -> str:

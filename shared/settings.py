@@ -7,12 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.categories import CATEGORIES
-
+from shared.categories import POLICY_SCORES
 
 DEFAULT_THRESHOLDS = {"review": 0.5, "reject": 0.9}
-# What a policy sets thresholds for: the toxicity categories and the spam score.
-POLICY_SCORES = (*CATEGORIES, "spam")
 
 
 def _thresholds(value: float) -> dict[str, float]:

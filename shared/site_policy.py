@@ -1,19 +1,22 @@
 """A site's own policy, as stored in sites.policy: validated the same way by the console, modctl and workers."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.settings import POLICY_SCORES
+from shared.categories import POLICY_SCORES
+from shared.vocabulary import CommentStatus, Language, ModerationMode
 
-# Scores are 0..1; a threshold above 1 turns the category off for this site.
-Threshold = Annotated[float, Field(ge=0.0, le=2.0)]
+# Scores are 0..1, so a threshold above 1 is never reached: it turns the category off for the site.
+# THRESHOLD_OFF is the largest value stored for "off".
+THRESHOLD_OFF: Final = 2.0
+Threshold = Annotated[float, Field(ge=0.0, le=THRESHOLD_OFF)]
 MAX_WORDS = 2000
 
 
-class ModerationMode:
-    PRE = "pre"  # nothing is shown before a verdict approves it
-    POST = "post"  # shown at once; a verdict can still take it down
+def threshold_applies(threshold: float | None) -> bool:
+    """Whether a score can reach this threshold (None: no threshold for the score)."""
+    return threshold is not None and threshold <= 1.0
 
 
 def _clean_words(words: list[str]) -> list[str]:
@@ -31,7 +34,7 @@ class SitePolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["pre", "post"] = ModerationMode.PRE
+    mode: ModerationMode = ModerationMode.PRE
     # Per category (and "spam"): at or above `review` a human looks, at or above `reject` it is rejected.
     review: dict[str, Threshold] = Field(default_factory=dict)
     reject: dict[str, Threshold] = Field(default_factory=dict)
@@ -41,7 +44,7 @@ class SitePolicy(BaseModel):
     suspect_words: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=MAX_WORDS)
     # The first N comments of every author go to a human, whatever their scores.
     new_author_review: int = Field(default=0, ge=0, le=1000)
-    language: Literal["ru", "en"] = "ru"  # what moderators of this site read by default
+    language: Language = Language.RU  # what moderators of this site read by default
 
     @field_validator("review", "reject")
     @classmethod
@@ -65,6 +68,6 @@ def load_site_policy(stored: dict[str, Any] | None) -> SitePolicy:
 def publishable(status: str, mode: str) -> bool:
     """Whether the site should show a comment in this status: approved always, rejected never,
     and one still waiting (pending or in review) only under post-moderation."""
-    if status in ("approved", "rejected"):
-        return status == "approved"
+    if status in (CommentStatus.APPROVED, CommentStatus.REJECTED):
+        return status == CommentStatus.APPROVED
     return mode == ModerationMode.POST

@@ -16,14 +16,16 @@ import fakeredis
 import numpy as np
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
+from lab.spam.stream import StreamItem
 from moderation.spam.learning import learn_site
 from moderation.spam.scorer import SpamScorer, spam_reasons
-from lab.spam.stream import StreamItem
+from shared.categories import SPAM
 from shared.db import session_scope
 from shared.feedback import record_spam_feedback
 from shared.migrate import upgrade
-from shared.models import Comment, CommentStatus, Site, Verdict
+from shared.models import Comment, Site, Verdict
 from shared.settings import SpamSettings
+from shared.vocabulary import CommentStatus, SpamLabel
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ class Replay:
                 for comment, result in zip(comments, self.scorer.score(session, comments), strict=True):
                     comment.status = self._status(result.score)
                     # Stored like the worker's verdicts: the learner reads the signals' weights from them.
-                    session.add(Verdict(comment_id=comment.id, version=1, decision=comment.status, scores={"spam": result.score},
-                                        reasons=spam_reasons(result), model_name="replay", model_version="-",
+                    session.add(Verdict(comment_id=comment.id, version=1, decision=comment.status, scores={SPAM: result.score},
+                                        reasons=[r.as_json() for r in spam_reasons(result)], model_name="replay", model_version="-",
                                         spam_model_version=result.model_version))
                     ids.append(comment.id)
                     scores.append(result.score)
@@ -98,7 +100,7 @@ class Replay:
         with session_scope(self.database_url) as session:
             for comment_id, label in zip(comment_ids, labels, strict=True):
                 record_spam_feedback(session, site_id=self.site_id, comment_id=comment_id, source="moderator",
-                                     label="spam" if label else "ham")
+                                     label=SpamLabel.SPAM if label else SpamLabel.HAM)
             return learn_site(session, self.site_id)
 
     def close(self) -> None:

@@ -8,9 +8,8 @@ undone or overtaken by an edit (the comment's status no longer what the moderato
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.models import ActionKind, Comment, ModerationAction
-
-TOXIC_REASONS = frozenset({"toxicity", "obscene", "insult", "threat", "identity_attack"})
+from shared.models import Comment, ModerationAction
+from shared.vocabulary import TOXIC_REJECT_REASONS, ActionKind
 
 
 def decision_examples(session: Session) -> list[tuple[str, int]]:
@@ -30,6 +29,6 @@ def decision_examples(session: Session) -> list[tuple[str, int]]:
     for text, action, reason in rows:
         if action == ActionKind.APPROVE:
             examples.append((text, 0))
-        elif reason in TOXIC_REASONS:
+        elif reason in TOXIC_REJECT_REASONS:
             examples.append((text, 1))
     return examples

@@ -7,9 +7,8 @@ Create Date: 2026-11-26 12:46:57.537499
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '2ba05d4f6bac'

@@ -7,9 +7,8 @@ Create Date: 2026-11-26 17:46:57.349075
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '3df0d19d102d'

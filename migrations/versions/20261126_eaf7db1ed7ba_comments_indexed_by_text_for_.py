@@ -8,8 +8,6 @@ Create Date: 2026-11-26 17:18:45.383952
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision: str = 'eaf7db1ed7ba'

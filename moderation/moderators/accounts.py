@@ -11,12 +11,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.models import Moderator, ModeratorRole, Site, utcnow
+from shared.models import Moderator, Site, utcnow
+from shared.vocabulary import ModeratorRole
 
 MIN_PASSWORD_LENGTH = 10
 # Decisions label spam examples with "moderator:<username>", and that source column holds 50 characters.
 MAX_USERNAME = 40
-LOCALES = ("ru", "en")
 _hasher = PasswordHasher()
 # Checked when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -40,8 +40,8 @@ def create_moderator(session: Session, *, username: str, password: str, role: st
     username = username.strip()
     if not username or len(username) > MAX_USERNAME:
         raise ModeratorError(f"the username must be 1 to {MAX_USERNAME} characters")
-    if role not in ModeratorRole.ALL:
-        raise ModeratorError(f"the role must be one of {', '.join(ModeratorRole.ALL)}")
+    if role not in tuple(ModeratorRole):
+        raise ModeratorError(f"the role must be one of {', '.join(ModeratorRole)}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ModeratorError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     if find_moderator(session, username) is not None:

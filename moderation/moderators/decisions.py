@@ -15,21 +15,33 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from shared.categories import SPAM
 from shared.feedback import record_spam_feedback
 from shared.models import (
-    ActionKind, AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Notification,
-    NotificationStatus, Site, SpamFeedback, SpamLabel, as_utc, utcnow,
+    AuthorRestriction,
+    Comment,
+    CommentReport,
+    ModerationAction,
+    Notification,
+    Site,
+    SpamFeedback,
+    as_utc,
+    utcnow,
 )
-from shared.notifications import NotificationKind
 from shared.site_policy import load_site_policy, publishable
-
-# Why a moderator rejects; "spam" is the one that teaches the spam model "spam" (a toxic comment is not spam).
-REJECT_REASONS = (
-    "spam", "toxicity", "obscene", "insult", "threat", "identity_attack", "off_topic", "personal_data", "other",
+from shared.vocabulary import (
+    OTHER_REASON,
+    REJECT_REASONS,
+    WAITING_STATUSES,
+    ActionKind,
+    Decision,
+    NotificationKind,
+    NotificationStatus,
+    SpamLabel,
 )
-# Statuses a ban takes down: what the readers have not been shown yet, or what waits for a human.
-WAITING = (CommentStatus.PENDING, CommentStatus.REVIEW)
-DECISION_STATUS = {ActionKind.APPROVE: CommentStatus.APPROVED, ActionKind.REJECT: CommentStatus.REJECTED}
+
+# The decisions a human takes on a comment (the machine's third, review, is for humans to take).
+HUMAN_DECISIONS = (ActionKind.APPROVE, ActionKind.REJECT)
 
 
 class DecisionError(Exception):
@@ -59,7 +71,7 @@ def _spam_label(action: str, reason: str | None) -> str | None:
     "ham", a reject for spam is "spam", a reject for "other" says nothing (it may have been either)."""
     if action != ActionKind.REJECT:
         return SpamLabel.HAM
-    return {"spam": SpamLabel.SPAM, "other": None}.get(reason or "other", SpamLabel.HAM)
+    return {SPAM: SpamLabel.SPAM, OTHER_REASON: None}.get(reason or OTHER_REASON, SpamLabel.HAM)
 
 
 def _owe_callback(session: Session, site: Site, action: ModerationAction, payload: dict[str, Any]) -> list[int]:
@@ -75,7 +87,8 @@ def _owe_callback(session: Session, site: Site, action: ModerationAction, payloa
 
 
 def _comment_payload(comment: Comment, action: ModerationAction) -> dict[str, Any]:
-    decision = {CommentStatus.APPROVED: "approve", CommentStatus.REJECTED: "reject"}.get(comment.status, comment.status)
+    # An undo can put a comment back in review or pending: the payload's decision then names that status.
+    decision = Decision.of_status(comment.status) or comment.status
     payload = {
         "event": "comment.decided", "comment_id": comment.id, "external_id": comment.external_id,
         "version": comment.version, "status": comment.status, "decision": decision,
@@ -89,19 +102,19 @@ def _comment_payload(comment: Comment, action: ModerationAction) -> dict[str, An
 
 def _validate_reason(action: str, reason: str | None) -> str | None:
     if action == ActionKind.REJECT and reason is None:
-        return "other"
+        return OTHER_REASON
     if reason is not None and reason not in REJECT_REASONS:
         raise DecisionError("invalid_reason", f"Unknown reason {reason!r}; one of {', '.join(REJECT_REASONS)}.")
     return reason
 
 
 def _apply(
-    session: Session, comment: Comment, action_kind: str, *, actor: str, reason: str | None,
+    session: Session, comment: Comment, action_kind: ActionKind, *, actor: str, reason: str | None,
     note: str | None, parent: ModerationAction | None = None,
 ) -> Outcome:
     """Set the comment's status, write the audit row, the callback and the label."""
     previous = comment.status
-    comment.status, comment.updated_at = DECISION_STATUS[action_kind], utcnow()
+    comment.status, comment.updated_at = Decision(action_kind.value).status, utcnow()
     action = ModerationAction(
         site_id=comment.site_id, comment_id=comment.id, author_id=comment.author_id, actor=actor,
         action=action_kind, reason=reason, note=note, previous_status=previous, new_status=comment.status,
@@ -134,10 +147,11 @@ def decide_comment(
     session: Session, comment_id: int, decision: str, *, actor: str, reason: str | None = None, note: str | None = None,
 ) -> Outcome:
     """Approve or reject one comment, whatever its status (a human overrides the machine)."""
-    if decision not in DECISION_STATUS:
+    if decision not in HUMAN_DECISIONS:
         raise DecisionError("invalid_decision", f"Unknown decision {decision!r}; one of approve, reject.")
-    reason = _validate_reason(decision, reason)
-    return _apply(session, _locked_comment(session, comment_id), decision, actor=actor, reason=reason, note=note)
+    action = ActionKind(decision)
+    reason = _validate_reason(action, reason)
+    return _apply(session, _locked_comment(session, comment_id), action, actor=actor, reason=reason, note=note)
 
 
 def decide_many(
@@ -173,7 +187,7 @@ def ban_author(
     session.add(AuthorRestriction(site_id=site.id, author_id=author_id, kind=kind, until=until, reason=reason,
                                   action_id=ban.id))
     waiting = session.scalars(
-        select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id, Comment.status.in_(WAITING))
+        select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id, Comment.status.in_(WAITING_STATUSES))
         .order_by(Comment.id).with_for_update()
     ).all()
     outcome = Outcome(ban)

@@ -7,24 +7,15 @@ queries whatever its size (verdicts joined, author histories, parents and report
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from shared.authors import active_restrictions, author_history
 from shared.highlights import highlights
-from shared.models import (
-    AuthorRestriction, Comment, CommentReport, CommentStatus, ModerationAction, Verdict, as_utc, utcnow,
-)
-
-Queue = Literal["review", "rejected", "approved", "reported", "pending", "all"]
-QUEUES: tuple[str, ...] = ("review", "reported", "rejected", "approved", "pending", "all")
-SORTS = ("newest", "oldest", "toxic")
-_STATUS_OF_QUEUE = {
-    "review": CommentStatus.REVIEW, "rejected": CommentStatus.REJECTED,
-    "approved": CommentStatus.APPROVED, "pending": CommentStatus.PENDING,
-}
+from shared.models import AuthorRestriction, Comment, CommentReport, ModerationAction, Verdict, as_utc, utcnow
+from shared.vocabulary import CommentStatus, Queue, QueueSort
 
 
 @dataclass(frozen=True)
@@ -43,11 +34,11 @@ def _open_reports():  # type: ignore[no-untyped-def]
     return exists().where(CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None))
 
 
-def _filtered(site_ids: Sequence[int], queue: str, search: str | None) -> Select[Any]:
+def _filtered(site_ids: Sequence[int], queue: Queue, search: str | None) -> Select[Any]:
     query = select(Comment).where(Comment.site_id.in_(site_ids))
-    if queue in _STATUS_OF_QUEUE:
-        query = query.where(Comment.status == _STATUS_OF_QUEUE[queue])
-    elif queue == "reported":
+    if queue.status is not None:
+        query = query.where(Comment.status == queue.status)
+    elif queue == Queue.REPORTED:
         query = query.where(_open_reports())
     if search:
         # The author's name or id, or words in the text; case-insensitive on both databases.
@@ -59,30 +50,27 @@ def _filtered(site_ids: Sequence[int], queue: str, search: str | None) -> Select
     return query
 
 
-def _ordered(query: Select[Any], sort: str) -> Select[Any]:
-    if sort == "toxic":
+def _ordered(query: Select[Any], sort: QueueSort) -> Select[Any]:
+    if sort == QueueSort.TOXIC:
         verdict = and_(Verdict.comment_id == Comment.id, Verdict.version == Comment.version)
         toxicity = Verdict.scores["toxicity"].as_float()
         return query.outerjoin(Verdict, verdict).order_by(toxicity.desc().nulls_last(), Comment.id.desc())
-    if sort == "oldest":
+    if sort == QueueSort.OLDEST:
         return query.order_by(Comment.id)
     return query.order_by(Comment.id.desc())
 
 
 def list_queue(
-    session: Session, site_ids: Sequence[int], queue: str = "review", *, sort: str = "newest",
+    session: Session, site_ids: Sequence[int], queue: str = Queue.REVIEW, *, sort: str = QueueSort.NEWEST,
     search: str | None = None, page: int = 1, per_page: int = 25,
 ) -> Page:
-    """One page of a queue, newest (or most toxic) first, each comment as a card."""
-    if queue not in QUEUES:
-        raise ValueError(f"unknown queue {queue!r}")
-    if sort not in SORTS:
-        raise ValueError(f"unknown sort {sort!r}")
+    """One page of a queue, newest (or most toxic) first, each comment as a card; ValueError for an
+    unknown queue or sort."""
     page = max(page, 1)
-    filtered = _filtered(site_ids, queue, search)
+    filtered = _filtered(site_ids, Queue(queue), search)
     total = session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
     rows = session.scalars(
-        _ordered(filtered, sort).options(joinedload(Comment.site)).offset((page - 1) * per_page).limit(per_page)
+        _ordered(filtered, QueueSort(sort)).options(joinedload(Comment.site)).offset((page - 1) * per_page).limit(per_page)
     ).unique().all()
     return Page(comment_cards(session, rows), total, page, per_page)
 
@@ -96,20 +84,20 @@ def queue_counts(session: Session, site_ids: Sequence[int]) -> dict[str, int]:
         select(func.count(func.distinct(CommentReport.comment_id)))
         .where(CommentReport.site_id.in_(site_ids), CommentReport.resolved_at.is_(None))
     ) or 0
-    counts = {queue: by_status.get(status, 0) for queue, status in _STATUS_OF_QUEUE.items()}
-    return {**counts, "reported": reported, "all": sum(by_status.values())}
+    counts = {queue: by_status.get(queue.status, 0) for queue in Queue if queue.status is not None}
+    return {**counts, Queue.REPORTED: reported, Queue.ALL: sum(by_status.values())}
 
 
-def newest_id(session: Session, site_ids: Sequence[int], queue: str = "review") -> int:
+def newest_id(session: Session, site_ids: Sequence[int], queue: str = Queue.REVIEW) -> int:
     """The highest comment id in a queue: an open page polls it to learn that new comments arrived."""
     # max() over the filtered subquery's own column: Comment.id there would cross-join the whole table.
-    filtered = _filtered(site_ids, queue, None).subquery()
+    filtered = _filtered(site_ids, Queue(queue), None).subquery()
     return session.scalar(select(func.max(filtered.c.id))) or 0
 
 
 def count_newer(session: Session, site_ids: Sequence[int], queue: str, after_id: int) -> int:
     """How many comments in a queue have ids above `after_id`: what arrived since a page was drawn."""
-    query = _filtered(site_ids, queue, None).where(Comment.id > after_id)
+    query = _filtered(site_ids, Queue(queue), None).where(Comment.id > after_id)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 

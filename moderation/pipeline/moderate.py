@@ -7,22 +7,25 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
-from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.pipeline.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
+from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from moderation.spam.signals import Signal
+from shared.categories import SPAM
 from shared.db import insert_many_ignoring_conflicts
-from shared.models import Comment, CommentStatus, Decision, Notification, NotificationStatus, Verdict, utcnow
+from shared.models import Comment, Notification, Verdict, utcnow
 from shared.moderation_events import record_events
-from shared.notifications import NotificationKind
+from shared.reasons import Reason
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy, load_site_policy, publishable
+from shared.vocabulary import CommentStatus, Decision, EventKind, NotificationKind, NotificationStatus
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,15 @@ class Decided:
     comment: Comment
     scores: dict[str, float]
     spam_model_version: int | None
-    decision: str
-    reasons: list[dict[str, Any]]
+    decision: Decision
+    reasons: list[Reason]
     mode: str  # the site's moderation mode: whether a comment waiting for a human is shown meanwhile
     toxicity: ToxicityResult  # the scorer's own result: languages, lexicon matches with their spans
+
+    @cached_property
+    def reasons_json(self) -> list[dict[str, Any]]:
+        """The reasons as the verdict row stores them and the callback sends them."""
+        return [reason.as_json() for reason in self.reasons]
 
 
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
@@ -54,7 +62,7 @@ def _decide(
     comment: Comment, toxicity: ToxicityResult, spam: SpamResult, defaults: PolicySettings,
     policy: SitePolicy, facts: AuthorFacts,
 ) -> Decided:
-    scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, "spam": round(spam.score, 4)}
+    scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, SPAM: round(spam.score, 4)}
     decision, reasons = decide(scores, site_policy(defaults, policy))
     rules = rule_reasons(comment, policy, facts)
     reasons += rules + matched_words_reasons(toxicity) + spam_reasons(spam)
@@ -66,7 +74,7 @@ def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicitySco
     now = utcnow()
     rows = [{
         "comment_id": d.comment.id, "version": d.comment.version, "decision": d.decision,
-        "scores": d.scores, "reasons": d.reasons, "spam_model_version": d.spam_model_version,
+        "scores": d.scores, "reasons": d.reasons_json, "spam_model_version": d.spam_model_version,
         "decided_by": "auto", "model_name": scorer.name, "model_version": scorer.version, "created_at": now,
     } for d in batch]
     inserted = insert_many_ignoring_conflicts(session, Verdict, rows, Verdict.comment_id, Verdict.id)
@@ -79,16 +87,16 @@ def _set_statuses(session: Session, batch: list[Decided]) -> None:
         scored = [(d.comment.id, d.comment.version) for d in batch if d.decision == decision]
         session.execute(
             update(Comment).where(tuple_(Comment.id, Comment.version).in_(scored))
-            .values(status=Decision.STATUS[decision], updated_at=utcnow())
+            .values(status=decision.status, updated_at=utcnow())
         )
 
 
 def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
     return {
         "event": "comment.decided", "comment_id": d.comment.id, "external_id": d.comment.external_id,
-        "version": d.comment.version, "status": Decision.STATUS[d.decision], "decision": d.decision,
-        "decided_by": "auto", "verdict_id": verdict_id, "reasons": d.reasons,
-        "publish": publishable(Decision.STATUS[d.decision], d.mode),
+        "version": d.comment.version, "status": d.decision.status, "decision": d.decision,
+        "decided_by": "auto", "verdict_id": verdict_id, "reasons": d.reasons_json,
+        "publish": publishable(d.decision.status, d.mode),
     }
 
 
@@ -136,9 +144,8 @@ class Moderated:
 
 def _record_events(session: Session, batch: list[Decided]) -> list[int]:
     """Comments held for a human (or rejected) are events the sites' channels may want."""
-    kinds = {Decision.REVIEW: "review", Decision.REJECT: "reject"}
-    return record_events(session, [(d.comment.site_id, d.comment.id, kinds[d.decision])
-                                   for d in batch if d.decision in kinds])
+    events = [(d.comment.site_id, d.comment.id, EventKind.of_decision(d.decision)) for d in batch]
+    return record_events(session, [(site_id, comment_id, kind) for site_id, comment_id, kind in events if kind])
 
 
 def moderate_comments(

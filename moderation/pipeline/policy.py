@@ -2,12 +2,12 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from moderation.scoring import ToxicityResult
-from shared.models import Decision
+from shared.reasons import Reason, WordSpan, matched_words_reason, threshold_reason
 from shared.settings import PolicySettings
-from shared.site_policy import SitePolicy
+from shared.site_policy import SitePolicy, threshold_applies
+from shared.vocabulary import Decision
 
 
 @dataclass(frozen=True)
@@ -21,34 +21,25 @@ def site_policy(defaults: PolicySettings, site: SitePolicy) -> Policy:
     return Policy(review={**defaults.review, **site.review}, reject={**defaults.reject, **site.reject})
 
 
-def _threshold_reason(category: str, score: float, threshold: float, decision: str) -> dict[str, Any]:
-    return {
-        "code": "category_threshold", "category": category, "decision": decision,
-        "score": round(score, 4), "threshold": threshold,
-        "message": f"{category} {score:.2f} ≥ {decision} threshold {threshold:.2f}",
-    }
-
-
-def matched_words_reasons(result: ToxicityResult) -> list[dict[str, Any]]:
+def matched_words_reasons(result: ToxicityResult) -> list[Reason]:
     """The lexicon's hits, per category, as written in the comment."""
-    by_category: dict[str, list[dict[str, Any]]] = {}
+    by_category: dict[str, list[WordSpan]] = {}
     for match in result.matches:
-        by_category.setdefault(match.category, []).append({"word": match.word, "start": match.start, "end": match.end})
-    return [
-        {"code": "matched_words", "category": category, "words": words,
-         "message": f"{category}: " + ", ".join(w["word"] for w in words)}
-        for category, words in by_category.items()
-    ]
+        by_category.setdefault(match.category, []).append(WordSpan(word=match.word, start=match.start, end=match.end))
+    return [matched_words_reason(category, words) for category, words in by_category.items()]
 
 
-def decide(scores: Mapping[str, float], policy: Policy) -> tuple[str, list[dict[str, Any]]]:
+def _crossed(score: float, threshold: float | None) -> bool:
+    return threshold_applies(threshold) and score >= threshold  # type: ignore[operator]
+
+
+def decide(scores: Mapping[str, float], policy: Policy) -> tuple[Decision, list[Reason]]:
     """The decision and the thresholds that made it (toxicity categories and spam alike)."""
     reasons = []
     for category, score in scores.items():
-        if score >= policy.reject.get(category, 2.0):
-            reasons.append(_threshold_reason(category, score, policy.reject[category], Decision.REJECT))
-        elif score >= policy.review.get(category, 2.0):
-            reasons.append(_threshold_reason(category, score, policy.review[category], Decision.REVIEW))
-    decisions = {reason["decision"] for reason in reasons}
-    decision = next((d for d in (Decision.REJECT, Decision.REVIEW) if d in decisions), Decision.APPROVE)
-    return decision, reasons
+        reject, review = policy.reject.get(category), policy.review.get(category)
+        if _crossed(score, reject):
+            reasons.append(threshold_reason(category, score, reject, Decision.REJECT))  # type: ignore[arg-type]
+        elif _crossed(score, review):
+            reasons.append(threshold_reason(category, score, review, Decision.REVIEW))  # type: ignore[arg-type]
+    return Decision.strictest([r.decision for r in reasons if r.decision is not None]), reasons

@@ -8,15 +8,17 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.scoring.normalize import Normalized, normalize, normalize_text
 from shared.authors import active_restrictions
-from shared.models import AuthorRestriction, Comment, CommentStatus, Decision, as_utc
+from shared.i18n import N_
+from shared.models import AuthorRestriction, Comment, as_utc
+from shared.reasons import Reason, ReasonCode, WordSpan, phrase, plural_phrase
 from shared.site_policy import SitePolicy
+from shared.vocabulary import REJECT_REASON_LABELS, CommentStatus, Decision
 
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"
 _NOT_BEFORE_LETTER = r"(?![^\W\d_])"
@@ -40,8 +42,8 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(sorted(alternatives, key=len, reverse=True))) if alternatives else None
 
 
-def find_words(text: str, normalized: Normalized, words: Sequence[str]) -> list[dict[str, Any]]:
-    """Where the list's words occur, as {word, start, end} spans of the original text."""
+def find_words(text: str, normalized: Normalized, words: Sequence[str]) -> list[WordSpan]:
+    """Where the list's words occur, as spans of the original text."""
     pattern = _pattern(tuple(words))
     if pattern is None:
         return []
@@ -49,7 +51,7 @@ def find_words(text: str, normalized: Normalized, words: Sequence[str]) -> list[
     for match in pattern.finditer(normalized.text):
         if match.end() > match.start():
             start, end = normalized.original_span(match.start(), match.end())
-            found.append({"word": text[start:end], "start": start, "end": end})
+            found.append(WordSpan(word=text[start:end], start=start, end=end))
     return found
 
 
@@ -79,39 +81,57 @@ def author_facts(
     return AuthorFacts(active_restrictions(session, authors), approved)
 
 
-def _words_reason(code: str, decision: str, words: list[dict[str, Any]]) -> dict[str, Any]:
-    listed = ", ".join(w["word"] for w in words)
-    return {"code": code, "category": code, "decision": decision, "words": words, "message": f"{code}: {listed}"}
+_LISTS = {
+    ReasonCode.BANNED_WORDS: (Decision.REJECT, N_("banned words: %(words)s")),
+    ReasonCode.SUSPECT_WORDS: (Decision.REVIEW, N_("suspect words: %(words)s")),
+}
 
 
-def rule_reasons(comment: Comment, policy: SitePolicy, facts: AuthorFacts) -> list[dict[str, Any]]:
+def _words_reason(code: ReasonCode, words: list[WordSpan]) -> Reason:
+    decision, wording = _LISTS[code]
+    listed = ", ".join(w.word for w in words)
+    return Reason(code=code, category=code.value, decision=decision, words=tuple(words), message=f"{code}: {listed}",
+                  phrases=(phrase(wording, words=listed),))
+
+
+def _restriction_reason(restriction: AuthorRestriction) -> Reason:
+    why = REJECT_REASON_LABELS.get(restriction.reason or "", N_("no reason given"))
+    if restriction.until is None:
+        words = phrase("the author is banned (%(reason)s)", reason=why, translate=["reason"])
+    else:
+        until = as_utc(restriction.until).strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+        words = phrase("the author is suspended until %(until)s UTC (%(reason)s)", reason=why, translate=["reason"],
+                       until=until)
+    return Reason.of(ReasonCode.AUTHOR_BANNED, [words], decision=Decision.REJECT, action_id=restriction.action_id)
+
+
+def _new_author_reason(approved: int, reviewed: int) -> Reason:
+    words = plural_phrase(
+        "new author: %(approved)d approved comment, the site reviews the first %(reviewed)d",
+        "new author: %(approved)d approved comments, the site reviews the first %(reviewed)d",
+        number="approved", approved=approved, reviewed=reviewed,
+    )
+    return Reason.of(ReasonCode.NEW_AUTHOR, [words], decision=Decision.REVIEW, approved_comments=approved)
+
+
+def rule_reasons(comment: Comment, policy: SitePolicy, facts: AuthorFacts) -> list[Reason]:
     """The site rules this comment breaks, each with the decision it calls for."""
     reasons = []
     restriction = facts.restrictions.get((comment.site_id, comment.author_id))
     if restriction is not None:
-        until = f" until {as_utc(restriction.until):%Y-%m-%d %H:%M} UTC" if restriction.until else ""
-        reasons.append({
-            "code": "author_banned", "decision": Decision.REJECT, "action_id": restriction.action_id,
-            "message": f"the author is {'suspended' if restriction.until else 'banned'}{until}"
-                       f" ({restriction.reason or 'no reason given'})",
-        })
+        reasons.append(_restriction_reason(restriction))
     if policy.banned_words or policy.suspect_words:
         normalized = normalize(comment.text)
         if banned := find_words(comment.text, normalized, policy.banned_words):
-            reasons.append(_words_reason("banned_words", Decision.REJECT, banned))
+            reasons.append(_words_reason(ReasonCode.BANNED_WORDS, banned))
         if suspect := find_words(comment.text, normalized, policy.suspect_words):
-            reasons.append(_words_reason("suspect_words", Decision.REVIEW, suspect))
+            reasons.append(_words_reason(ReasonCode.SUSPECT_WORDS, suspect))
     approved = facts.approved.get((comment.site_id, comment.author_id), 0)
     if policy.new_author_review and approved < policy.new_author_review:
-        reasons.append({
-            "code": "new_author", "decision": Decision.REVIEW, "approved_comments": approved,
-            "message": f"new author: {approved} approved comments, the site reviews the first {policy.new_author_review}",
-        })
+        reasons.append(_new_author_reason(approved, policy.new_author_review))
     return reasons
 
 
-def strictest(decision: str, reasons: Sequence[dict[str, Any]]) -> str:
+def strictest(decision: Decision, reasons: Sequence[Reason]) -> Decision:
     """The harshest of the threshold decision and the rules' decisions."""
-    order = (Decision.APPROVE, Decision.REVIEW, Decision.REJECT)
-    return max([decision, *(r["decision"] for r in reasons if "decision" in r)], key=order.index)
-
+    return Decision.strictest([decision, *(r.decision for r in reasons if r.decision is not None)])

@@ -5,8 +5,8 @@ import logging
 from celery import Task, shared_task
 from celery_batches import Batches, SimpleRequest
 
-from moderation.scoring.backends import get_scorer
 from moderation.pipeline.moderate import claim_stale_pending, moderate_comments
+from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
 from shared import task_names
 from shared.db import session_scope

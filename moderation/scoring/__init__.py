@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from moderation.scoring.lexicon import Match
-
-from shared.categories import CATEGORIES  # one list for settings, policy and scorers
+from shared.categories import CATEGORIES
 
 __all__ = ["CATEGORIES", "Match", "ScorerLoadError", "ToxicityResult", "ToxicityScorer", "UnknownBackend", "load_embedded_scorer"]
 

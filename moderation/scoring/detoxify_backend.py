@@ -28,8 +28,9 @@ from pathlib import Path
 import torch
 from detoxify import Detoxify
 
-from moderation.scoring import CATEGORIES, ScorerLoadError, ToxicityResult
+from moderation.scoring import ScorerLoadError, ToxicityResult
 from moderation.scoring.transformers_backend import file_digest, input_limit, results, switch_hub_off
+from shared.categories import CATEGORIES
 from shared.settings import DetoxifySettings
 
 FETCH_HINT = "prepare the files on a machine with internet (lab.toxicity.model_fetch.fetch_detoxify)"

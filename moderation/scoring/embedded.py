@@ -11,10 +11,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from moderation.scoring import CATEGORIES, ToxicityResult
+from moderation.scoring import ToxicityResult
 from moderation.scoring.language import detect_languages
 from moderation.scoring.lexicon import Match, find_matches
 from moderation.scoring.normalize import normalize
+from shared.categories import CATEGORIES
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 CONFIG_FILE = "config.json"

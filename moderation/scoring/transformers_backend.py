@@ -24,11 +24,12 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, PretrainedConfig
 
-from moderation.scoring import CATEGORIES, ScorerLoadError, ToxicityResult
+from moderation.scoring import ScorerLoadError, ToxicityResult
 from moderation.scoring.embedded import HIT_FLOOR, category_scores
 from moderation.scoring.language import detect_languages
 from moderation.scoring.lexicon import Match, find_matches
 from moderation.scoring.normalize import normalize
+from shared.categories import CATEGORIES
 from shared.settings import TransformersSettings
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")

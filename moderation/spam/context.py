@@ -1,17 +1,17 @@
 """Spam signals that need more than the text: duplicates, posting rates, account age, author history."""
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import Session
 
 from moderation.spam.fingerprint import DuplicateIndex
 from moderation.spam.rates import RateCounter
-from moderation.spam.signals import Signal
+from moderation.spam.signals import Signal, signal
 from shared.authors import History
-from shared.models import Comment, CommentStatus, as_utc
+from shared.i18n import NP_
+from shared.models import Comment, as_utc
+from shared.reasons import Phrase, plural_phrase
+from shared.vocabulary import CommentStatus
 
 # Weights are log-odds contributions, like the text signals'. A reader may post a few comments
 # in a lively thread, and many readers share a mobile operator's IP, so rates count only above a floor.
@@ -24,50 +24,76 @@ FRESH_ACCOUNT = timedelta(minutes=10)
 NEW_ACCOUNT = timedelta(days=1)
 
 
-def _ago(delta: timedelta) -> str:
+def _ago(delta: timedelta) -> Phrase:
     minutes = int(delta.total_seconds() // 60)
-    return f"{minutes} minutes ago" if minutes < 120 else f"{minutes // 60} hours ago"
+    if minutes < 120:
+        return plural_phrase("account registered %(minutes)d minute ago",
+                             "account registered %(minutes)d minutes ago", number="minutes", minutes=minutes)
+    return plural_phrase("account registered %(hours)d hour ago", "account registered %(hours)d hours ago",
+                         number="hours", hours=minutes // 60)
 
 
 def duplicate_signal(count: int, window_s: int) -> Signal | None:
     if count < 1:
         return None
     weight = min(1.5 + 0.5 * math.log2(count), 4.0)
-    return Signal("duplicate", weight, f"same text as {count} comments in the last {window_s // 60} minutes", {"count": count})
+    same = plural_phrase("same text as %(count)d comment in the last %(minutes)d min",
+                         "same text as %(count)d comments in the last %(minutes)d min",
+                         number="count", count=count, minutes=window_s // 60)
+    return signal("duplicate", weight, same, details={"count": count})
 
 
-def rate_signal(code: str, count: int, floor: int, per: float, who: str, window_s: int) -> Signal | None:
+# Whose posting rate a rate signal counts, in the words of its message.
+_RATE_WORDS = {
+    "rate_author": NP_("%(count)d comment from this author in %(minutes)d min",
+                    "%(count)d comments from this author in %(minutes)d min"),
+    "rate_ip": NP_("%(count)d comment from this IP address in %(minutes)d min",
+                "%(count)d comments from this IP address in %(minutes)d min"),
+}
+
+
+def rate_signal(code: str, count: int, floor: int, per: float, window_s: int) -> Signal | None:
     if count <= floor:
         return None
     weight = min(per * (count - floor), 3.0)
-    return Signal(code, weight, f"{count} comments from this {who} in {window_s // 60} minutes", {"count": count})
+    one, many = _RATE_WORDS[code]
+    words = plural_phrase(one, many, number="count", count=count, minutes=window_s // 60)
+    return signal(code, weight, words, details={"count": count})
 
 
 def site_flood_signal(count: int, window_s: int) -> Signal | None:
     if count <= SITE_FLOOD_FLOOR:
         return None
     weight = min(0.5 + 0.5 * math.log2(count / SITE_FLOOD_FLOOR), 1.5)
-    return Signal("rate_site", weight, f"a flood: {count} comments on this site in {window_s // 60} minutes", {"count": count})
+    flood = plural_phrase("a flood: %(count)d comment on this site in %(minutes)d min",
+                          "a flood: %(count)d comments on this site in %(minutes)d min",
+                          number="count", count=count, minutes=window_s // 60)
+    return signal("rate_site", weight, flood, details={"count": count})
 
 
 def account_signal(comment: Comment) -> Signal | None:
     registered = as_utc(comment.author_registered_at)
     if registered is None:
         return None
-    age = as_utc(comment.posted_at or comment.created_at) - registered
+    age = as_utc(comment.posted_at or comment.created_at) - registered  # type: ignore[operator]
     if age < FRESH_ACCOUNT:
-        return Signal("new_account", 1.5, f"account registered {_ago(age)}", {"age_s": int(age.total_seconds())})
+        return signal("new_account", 1.5, _ago(age), details={"age_s": int(age.total_seconds())})
     if age < NEW_ACCOUNT:
-        return Signal("new_account", 0.7, f"account registered {_ago(age)}", {"age_s": int(age.total_seconds())})
+        return signal("new_account", 0.7, _ago(age), details={"age_s": int(age.total_seconds())})
     return None
 
 
 def history_signal(counts: dict[str, int]) -> Signal | None:
     approved, rejected = counts.get(CommentStatus.APPROVED, 0), counts.get(CommentStatus.REJECTED, 0)
     if rejected >= 2:
-        return Signal("author_history", min(0.5 * rejected, 2.0), f"author has {rejected} rejected comments", counts)
+        words = plural_phrase("author has %(count)d rejected comment", "author has %(count)d rejected comments",
+                              number="count", count=rejected)
+        return signal("author_history", min(0.5 * rejected, 2.0), words, details=counts)
     if approved >= 3 and not rejected:
-        return Signal("author_history", -1.5, f"author has {approved} approved comments and none rejected", counts)
+        words = plural_phrase("author has %(count)d approved comment and none rejected",
+                              "author has %(count)d approved comments and none rejected",
+                              number="count", count=approved)
+        return signal("author_history", -1.5, words, details=counts)
     return None
 
 
@@ -111,8 +137,8 @@ class ContextSignals:
         window = self.rate_window_s
         found = [
             duplicate_signal(duplicates, self.duplicate_window_s),
-            rate_signal("rate_author", counts[(comment.id, "author")], AUTHOR_RATE_FLOOR, 0.6, "author", window),
-            rate_signal("rate_ip", counts[(comment.id, "ip")], IP_RATE_FLOOR, 0.4, "IP address", window)
+            rate_signal("rate_author", counts[(comment.id, "author")], AUTHOR_RATE_FLOOR, 0.6, window),
+            rate_signal("rate_ip", counts[(comment.id, "ip")], IP_RATE_FLOOR, 0.4, window)
             if comment.author_ip else None,
             site_flood_signal(counts[(comment.id, "site")], window),
             account_signal(comment),

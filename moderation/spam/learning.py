@@ -13,7 +13,9 @@ from moderation.spam.classifier import SpamModel, train_spam_model
 from moderation.spam.scorer import PRIOR_LOGIT
 from moderation.spam.signals import text_signals
 from shared.db import insert_many_ignoring_conflicts
-from shared.models import Comment, SpamFeedback, SpamLabel, SpamModelVersion, Verdict, utcnow
+from shared.models import Comment, SpamFeedback, SpamModelVersion, Verdict, utcnow
+from shared.reasons import ReasonCode
+from shared.vocabulary import SpamLabel
 
 Example = tuple[str, list[str], int]
 Examples = tuple[list[Example], list[float], int]  # examples, their offsets, the last feedback id
@@ -31,7 +33,7 @@ def _signals(text: str, reasons: list[dict] | None) -> tuple[list[str], float]:
     if reasons is None:
         found = text_signals(text)
         return [s.code for s in found], PRIOR_LOGIT + sum(s.weight for s in found)
-    found = [r for r in reasons if r.get("code") == "spam_signal"]
+    found = [r for r in reasons if r.get("code") == ReasonCode.SPAM_SIGNAL]
     return [r["signal"] for r in found], PRIOR_LOGIT + sum(r["weight"] for r in found)
 
 

@@ -5,7 +5,6 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import redis
 from sqlalchemy import func, select
@@ -17,8 +16,10 @@ from moderation.spam.fingerprint import DuplicateIndex
 from moderation.spam.rates import RateCounter
 from moderation.spam.signals import Signal, text_signals
 from shared.authors import author_history
-from shared.models import Comment, DomainRule, SiteDomainRule, SpamModelVersion
+from shared.models import Comment, SiteDomainRule, SpamModelVersion
+from shared.reasons import Reason, ReasonCode
 from shared.settings import Settings, SpamSettings
+from shared.vocabulary import DomainRule
 
 # Log-odds of spam before any signal: about 5%, so one strong signal alone is doubtful (review)
 # and several together are blatant (reject).
@@ -33,10 +34,11 @@ class SpamResult:
     model_version: int | None
 
 
-def spam_reasons(result: SpamResult) -> list[dict[str, Any]]:
-    """The signals as verdict reasons, in words a moderator understands."""
+def spam_reasons(result: SpamResult) -> list[Reason]:
+    """The signals as verdict reasons, strongest first."""
     return [
-        {"code": "spam_signal", "signal": s.code, "weight": round(s.weight, 2), "message": s.message, "details": s.details}
+        Reason(code=ReasonCode.SPAM_SIGNAL, signal=s.code, weight=round(s.weight, 2), message=s.message,
+               phrases=s.phrases, details=s.details)
         for s in sorted(result.signals, key=lambda s: -abs(s.weight))
     ]
 

@@ -1,6 +1,7 @@
 """Spam signals read from a comment's text alone: links, contacts, spam vocabulary and filter dodging.
 
-Each signal is a log-odds contribution (weight) with a message for moderators. The weights are set
+Each signal is a log-odds contribution (weight) with its words for moderators (catalog phrases,
+rendered in English for the API and in the moderator's language in the console and alerts). The weights are set
 so that an ordinary comment with one link, a year, a price or a house number sums to under 1.0 and a
 spam comment with a contact, a lure and an evasion sums to 3.0 or more; the tests measure both.
 """
@@ -8,8 +9,10 @@ spam comment with a contact, a lure and an evasion sums to 3.0 or more; the test
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from moderation.scoring.normalize import normalize
+from shared.reasons import ENGLISH, Phrase, phrase, plural_phrase, render
 
 
 @dataclass(frozen=True)
@@ -18,8 +21,17 @@ class Signal:
 
     code: str
     weight: float
-    message: str
-    details: dict = field(default_factory=dict)
+    phrases: tuple[Phrase, ...]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The signal in English, as the API answers it."""
+        return render(self.phrases, ENGLISH)
+
+
+def signal(code: str, weight: float, *phrases: Phrase, details: dict[str, Any] | None = None) -> Signal:
+    return Signal(code, weight, phrases, details or {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +57,7 @@ SPACED_LETTERS = (1.0, 1.5)  # one spaced-out word, two or more
 MAX_SPAM_WORDS = 3.0
 # A form field hidden from people came back filled in (Akismet's honeypot_field_name): only a bot
 # fills it, so alone it rejects.
-HONEYPOT = Signal("honeypot", 6.0, "a form field hidden from readers was filled in, as bots do")
+HONEYPOT = signal("honeypot", 6.0, phrase("a form field hidden from readers was filled in, as bots do"))
 
 CAPS_MIN_LETTERS = 20
 CAPS_MIN_SHARE = 0.6
@@ -195,12 +207,6 @@ def extract_domains(text: str) -> list[str]:
     return [link.domain for link in _find_links(_prepare(text))]
 
 
-def _normalise_rule(domain: str) -> str:
-    """A rule entry as links are compared with it: lower case, no scheme, "www." or trailing dot."""
-    domain = domain.strip().lower().removeprefix("https://").removeprefix("http://").split("/")[0].strip(".")
-    return domain.removeprefix("www.")
-
-
 def _on_list(link: _Link, rules: frozenset[str]) -> str | None:
     """The rule entry this link falls under (the domain itself or a parent of its host), if any."""
     if link.domain in rules:
@@ -219,25 +225,25 @@ def _domain_list(domains: Iterable[str]) -> str:
 
 
 def _link_signals(links: list[_Link], allowed: frozenset[str], blocked: frozenset[str]) -> list[Signal]:
-    """links, blocked_domain and allowed_domain."""
+    """links, blocked_domain and allowed_domain; the rules are normalised as stored (shared.domains)."""
     if not links:
         return []
-    allowed = frozenset(map(_normalise_rule, allowed))
-    blocked = frozenset(map(_normalise_rule, blocked))
     signals = []
     hits = [(link, rule) for link in links if (rule := _on_list(link, blocked))]
     if hits:
         rules = list(dict.fromkeys(rule for _, rule in hits))
-        signals.append(Signal("blocked_domain", BLOCKED_DOMAIN, f"link to a blocked domain: {', '.join(rules)}",
-                              {"domains": rules, "count": len(hits)}))
+        signals.append(signal("blocked_domain", BLOCKED_DOMAIN,
+                              phrase("link to a blocked domain: %(domains)s", domains=", ".join(rules)),
+                              details={"domains": rules, "count": len(hits)}))
     good = [link for link in links if _on_list(link, allowed) and not _on_list(link, blocked)]
     other = [link for link in links if not _on_list(link, allowed)]
     if other:
         signals.append(_links_signal(other))
     if good:
         domains = list(dict.fromkeys(link.domain for link in good))
-        signals.append(Signal("allowed_domain", ALLOWED_DOMAIN, f"link to an allowed domain: {', '.join(domains)}",
-                              {"domains": domains, "count": len(good)}))
+        signals.append(signal("allowed_domain", ALLOWED_DOMAIN,
+                              phrase("link to an allowed domain: %(domains)s", domains=", ".join(domains)),
+                              details={"domains": domains, "count": len(good)}))
     return signals
 
 
@@ -251,19 +257,22 @@ def _links_signal(links: list[_Link]) -> Signal:
     weight = LINK_WEIGHTS[min(len(links), len(LINK_WEIGHTS) - 1)]
     weight += OBFUSCATED_LINK * bool(hidden) + SHORTENER_LINK * bool(shorteners) + SPAMMY_DOMAIN * bool(spammy)
     weight += CHEAP_TLD * bool(cheap)
-    noun = "link" if len(links) == 1 else "links"
-    message = f"{len(links)} {noun} to {len(domains)} domain{'s' if len(domains) > 1 else ''}: {', '.join(domains)}"
+    words = [
+        plural_phrase("%(count)d link", "%(count)d links", number="count", count=len(links)),
+        plural_phrase(" to %(count)d domain: %(domains)s", " to %(count)d domains: %(domains)s", number="count",
+                      count=len(domains), domains=", ".join(domains), glue=""),
+    ]
     if hidden:
-        message += f"; disguised: {_domain_list(hidden)}"
+        words.append(phrase("disguised: %(domains)s", domains=_domain_list(hidden)))
     if shorteners:
-        message += f"; shortener: {', '.join(shorteners)}"
+        words.append(phrase("shortener: %(domains)s", domains=", ".join(shorteners)))
     if spammy:
-        message += f"; spammy name: {', '.join(spammy)}"
+        words.append(phrase("spammy name: %(domains)s", domains=", ".join(spammy)))
     if cheap:
-        message += f"; throwaway TLD: {', '.join(cheap)}"
+        words.append(phrase("throwaway TLD: %(domains)s", domains=", ".join(cheap)))
     details = {"count": len(links), "domains": domains, "obfuscated": list(dict.fromkeys(hidden)),
                "shorteners": shorteners, "spammy": spammy, "cheap_tld": cheap}
-    return Signal("links", round(min(weight, MAX_LINKS), 2), message, details)
+    return signal("links", round(min(weight, MAX_LINKS), 2), *words, details=details)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,10 +332,11 @@ def _phone_signal(phones: list[str]) -> Signal | None:
     if not phones:
         return None
     shown = ", ".join(_pretty_phone(p) for p in dict.fromkeys(phones))
-    noun = "phone number" if len(phones) == 1 else "phone numbers"
     weight = PHONE if any(p[2] == "9" for p in phones) else LANDLINE
     details = {"count": len(phones), "numbers": list(dict.fromkeys(phones))}
-    return Signal("phone", weight, f"{len(phones)} {noun}: {shown}", details)
+    words = plural_phrase("%(count)d phone number: %(numbers)s", "%(count)d phone numbers: %(numbers)s",
+                          number="count", count=len(phones), numbers=shown)
+    return signal("phone", weight, words, details=details)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,8 +370,8 @@ def _messenger_signal(prepared: str, normal: str, links: list[_Link], phones: li
     """A way to reach the spammer outside the site: messenger links, or a messenger with a contact."""
     messenger_links = list(dict.fromkeys(link.host for link in links if link.domain in _MESSENGER_DOMAINS))
     if messenger_links:
-        message = f"messenger link: {', '.join(messenger_links)}"
-        return Signal("messenger", MESSENGER, message, {"links": messenger_links})
+        words = phrase("messenger link: %(links)s", links=", ".join(messenger_links))
+        return signal("messenger", MESSENGER, words, details={"links": messenger_links})
     contacts: list[str] = []
     if "@" in prepared:
         contacts = [f"@{h}" for h in dict.fromkeys(_handles(prepared))] + list(dict.fromkeys(_EMAIL.findall(prepared)))
@@ -372,12 +382,14 @@ def _messenger_signal(prepared: str, normal: str, links: list[_Link], phones: li
     details = {"words": words, "calls": calls, "contacts": contacts, "phones": len(phones)}
     if (words or calls) and contacts:
         said = ", ".join((words or calls)[:3])
-        return Signal("messenger", MESSENGER, f"contact {', '.join(contacts[:3])} next to \"{said}\"", details)
+        contact = phrase('contact %(contacts)s next to "%(said)s"', contacts=", ".join(contacts[:3]), said=said)
+        return signal("messenger", MESSENGER, contact, details=details)
     if words and phones:
-        return Signal("messenger", MESSENGER, f"phone number next to \"{', '.join(words[:3])}\"", details)
+        number = phrase('phone number next to "%(said)s"', said=", ".join(words[:3]))
+        return signal("messenger", MESSENGER, number, details=details)
     if words and calls:
-        message = f"asks to write in a messenger: \"{calls[0]} ... {words[0]}\""
-        return Signal("messenger", MESSENGER_CALL_ONLY, message, details)
+        asks = phrase('asks to write in a messenger: "%(call)s ... %(word)s"', call=calls[0], word=words[0])
+        return signal("messenger", MESSENGER_CALL_ONLY, asks, details=details)
     return None
 
 
@@ -403,7 +415,10 @@ def _caps_signal(text: str) -> Signal | None:
     if share < CAPS_MIN_SHARE:
         return None
     details = {"share": round(share, 2), "letters": letters}
-    return Signal("caps", CAPS, f"{share:.0%} of {letters} letters in capitals", details)
+    words = plural_phrase("%(percent)d%% of %(letters)d letter in capitals",
+                          "%(percent)d%% of %(letters)d letters in capitals",
+                          number="letters", percent=round(share * 100), letters=letters)
+    return signal("caps", CAPS, words, details=details)
 
 
 def _repeats_signal(text: str) -> Signal | None:
@@ -412,8 +427,9 @@ def _repeats_signal(text: str) -> Signal | None:
         return None
     weight = REPEATS[min(len(runs), len(REPEATS)) - 1]
     shown = ", ".join(f'"{r[:10]}"' for r in runs[:3])
-    return Signal("repeats", weight, f"{len(runs)} run{'s' if len(runs) > 1 else ''} of one character: {shown}",
-                  {"count": len(runs), "runs": runs[:5]})
+    words = plural_phrase("%(count)d run of one character: %(runs)s", "%(count)d runs of one character: %(runs)s",
+                          number="count", count=len(runs), runs=shown)
+    return signal("repeats", weight, words, details={"count": len(runs), "runs": runs[:5]})
 
 
 def _mixed_script_signal(prepared: str) -> Signal | None:
@@ -423,10 +439,10 @@ def _mixed_script_signal(prepared: str) -> Signal | None:
     if not words:
         return None
     weight = min(MIXED_SCRIPT_BASE + MIXED_SCRIPT_PER_WORD * len(words), MAX_MIXED_SCRIPT)
-    noun = "word mixes" if len(words) == 1 else "words mix"
-    return Signal("mixed_script", round(weight, 2),
-                  f"{len(words)} {noun} Latin and Cyrillic letters: {', '.join(words[:5])}",
-                  {"count": len(words), "words": words[:10]})
+    mixes = plural_phrase("%(count)d word mixes Latin and Cyrillic letters: %(words)s",
+                          "%(count)d words mix Latin and Cyrillic letters: %(words)s",
+                          number="count", count=len(words), words=", ".join(words[:5]))
+    return signal("mixed_script", round(weight, 2), mixes, details={"count": len(words), "words": words[:10]})
 
 
 def _touches_word(text: str, start: int, end: int) -> bool:
@@ -444,9 +460,13 @@ def _zero_width_signal(text: str) -> Signal | None:
     soft = found.count("\u00ad")
     hidden = len(found) - soft
     weight = ZERO_WIDTH if hidden else SOFT_HYPHEN_ONLY
-    what = f"{hidden} zero-width" if hidden else f"{soft} soft-hyphen"
-    return Signal("zero_width", weight, f"{what} character{'s' if max(hidden, soft) > 1 else ''} inside words",
-                  {"zero_width": hidden, "soft_hyphens": soft})
+    if hidden:
+        words = plural_phrase("%(count)d zero-width character inside words",
+                              "%(count)d zero-width characters inside words", number="count", count=hidden)
+    else:
+        words = plural_phrase("%(count)d soft-hyphen character inside words",
+                              "%(count)d soft-hyphen characters inside words", number="count", count=soft)
+    return signal("zero_width", weight, words, details={"zero_width": hidden, "soft_hyphens": soft})
 
 
 def _spaced_letters_signal(prepared: str) -> Signal | None:
@@ -459,9 +479,9 @@ def _spaced_letters_signal(prepared: str) -> Signal | None:
     if not words:
         return None
     weight = SPACED_LETTERS[min(len(words), len(SPACED_LETTERS)) - 1]
-    noun = "word" if len(words) == 1 else "words"
-    return Signal("spaced_letters", weight, f"{len(words)} spaced-out {noun}: {', '.join(words[:5])}",
-                  {"count": len(words), "words": words[:10]})
+    spaced = plural_phrase("%(count)d spaced-out word: %(words)s", "%(count)d spaced-out words: %(words)s",
+                           number="count", count=len(words), words=", ".join(words[:5]))
+    return signal("spaced_letters", weight, spaced, details={"count": len(words), "words": words[:10]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,8 +604,9 @@ def _spam_words_signal(normal: str) -> Signal | None:
         return None
     words = [p.name for p in hits]
     weight = min(sum(p.weight for p in hits), MAX_SPAM_WORDS)
-    message = f"{len(words)} spam phrase{'s' if len(words) > 1 else ''}: {', '.join(words)}"
-    return Signal("spam_words", round(weight, 2), message, {"count": len(words), "words": words})
+    found = plural_phrase("%(count)d spam phrase: %(words)s", "%(count)d spam phrases: %(words)s",
+                          number="count", count=len(words), words=", ".join(words))
+    return signal("spam_words", round(weight, 2), found, details={"count": len(words), "words": words})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from moderation.moderators.decisions import REJECT_REASONS, DecisionError, ban_author, decide_comment, undo_action
-from moderation.moderators.queue import QUEUES, SORTS, list_queue
+from moderation.moderators.decisions import DecisionError, ban_author, decide_comment, undo_action
+from moderation.moderators.queue import list_queue
 from moderation.web.enqueue import enqueue_outcomes
 from shared.models import Comment, Site, utcnow
+from shared.vocabulary import REJECT_REASONS, Queue, QueueSort
 from shared.web.errors import ApiError
 from shared.web.json_body import json_body
 from shared.web.session import get_session
@@ -155,7 +156,8 @@ def get_queue() -> Response:
     session = get_session()
     site = authenticated_site(session)
     page = list_queue(
-        session, [site.id], _choice_arg("queue", "review", QUEUES), sort=_choice_arg("sort", "newest", SORTS),
+        session, [site.id], _choice_arg("queue", Queue.REVIEW, tuple(Queue)),
+        sort=_choice_arg("sort", QueueSort.NEWEST, tuple(QueueSort)),
         search=request.args.get("q") or None, page=_page_arg("page", 1, 100_000),
         per_page=_page_arg("per_page", current_app.config["SETTINGS"].console.page_size, 200),
     )

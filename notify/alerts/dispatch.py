@@ -13,36 +13,29 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from notify.alerts.message import Alert, AlertEvent, AlertItem, ChannelKind, ChannelTarget, Piece
+from notify.alerts.message import Alert, AlertItem, ChannelTarget, Piece
+from shared.console_urls import comment_url, queue_url
 from shared.highlights import highlights
+from shared.i18n import translations
 from shared.models import (
     Comment,
     CommentReport,
-    CommentStatus,
     ModerationEvent,
     Notification,
     NotificationChannel,
-    NotificationStatus,
     Site,
     Verdict,
     as_utc,
     utcnow,
 )
-from shared.notifications import NotificationKind
+from shared.reasons import stored
 from shared.site_policy import load_site_policy
+from shared.vocabulary import ChannelKind, CommentStatus, EventKind, NotificationKind, NotificationStatus
 
 TOP_SCORES = 3
 MAX_REASONS = 4
 # The event that matters most when one comment has several: readers complaining beats a score.
-_EVENT_RANK = {AlertEvent.REPORT: 0, AlertEvent.REVIEW: 1, AlertEvent.REJECT: 2}
-
-
-def console_comment_url(base_url: str, comment_id: int) -> str:
-    return f"{base_url}/console/comments/{comment_id}"
-
-
-def console_queue_url(base_url: str, site_id: int, queue: str = "review") -> str:
-    return f"{base_url}/console/?site={site_id}&queue={queue}"
+_EVENT_RANK = {EventKind.REPORT: 0, EventKind.REVIEW: 1, EventKind.REJECT: 2}
 
 
 def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[ModerationEvent]:
@@ -52,23 +45,26 @@ def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[Mode
     reported = set(session.scalars(select(CommentReport.comment_id).where(
         CommentReport.comment_id.in_(ids), CommentReport.resolved_at.is_(None))))
     wanted = {
-        AlertEvent.REVIEW: lambda e: statuses.get(e.comment_id) == CommentStatus.REVIEW,
-        AlertEvent.REPORT: lambda e: e.comment_id in reported,
-        AlertEvent.REJECT: lambda e: statuses.get(e.comment_id) == CommentStatus.REJECTED,
+        EventKind.REVIEW: lambda e: statuses.get(e.comment_id) == CommentStatus.REVIEW,
+        EventKind.REPORT: lambda e: e.comment_id in reported,
+        EventKind.REJECT: lambda e: statuses.get(e.comment_id) == CommentStatus.REJECTED,
     }
     return [e for e in events if wanted[e.kind](e)]
 
 
-def _item(comment: Comment, verdict: Verdict | None, event: str, reports: int, base_url: str) -> AlertItem:
+def _item(
+    comment: Comment, verdict: Verdict | None, event: str, reports: int, base_url: str, language: str,
+) -> AlertItem:
     reasons = verdict.reasons if verdict else []
+    said = translations(language)
     scores = sorted((verdict.scores if verdict else {}).items(), key=lambda kv: kv[1], reverse=True)
     return AlertItem(
         comment_id=comment.id, event=event, article_title=comment.article_title, article_url=comment.article_url,
         author_name=comment.author_name,
         pieces=tuple(Piece(p["text"], p["mark"]) for p in highlights(comment.text, reasons)),
         top_scores=tuple((category, round(score, 2)) for category, score in scores[:TOP_SCORES]),
-        reasons=tuple(r["message"] for r in reasons[:MAX_REASONS] if r.get("message")),
-        console_url=console_comment_url(base_url, comment.id), report_count=reports,
+        reasons=tuple(reason.describe(said) for reason in stored(reasons[:MAX_REASONS])),
+        console_url=comment_url(base_url, comment.id), report_count=reports,
     )
 
 
@@ -93,14 +89,15 @@ def build_alert(
         return (_EVENT_RANK[event_of[c.id]], -max(scores.values(), default=0.0), -c.id)
 
     ranked = sorted(comments, key=worst_first)
+    language = load_site_policy(site.policy).language
     counts: dict[str, int] = {}
     for kind in event_of.values():
         counts[kind] = counts.get(kind, 0) + 1
     return Alert(
-        site_name=site.name, language=load_site_policy(site.policy).language,
-        items=tuple(_item(c, verdicts.get(c.id), event_of[c.id], report_counts.get(c.id, 0), base_url)
+        site_name=site.name, language=language,
+        items=tuple(_item(c, verdicts.get(c.id), event_of[c.id], report_counts.get(c.id, 0), base_url, language)
                     for c in ranked[:max_items]),
-        total=len(ranked), queue_url=console_queue_url(base_url, site.id), counts=counts,
+        total=len(ranked), queue_url=queue_url(base_url, site.id), counts=counts,
     )
 
 

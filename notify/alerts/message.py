@@ -7,14 +7,6 @@ renders it in its own format (JSON, Slack blocks, Telegram HTML, e-mail) and sen
 from dataclasses import dataclass, field
 
 
-class AlertEvent:
-    REVIEW = "review"  # a comment waits for a human
-    REPORT = "report"  # readers reported a comment
-    REJECT = "reject"  # a comment was rejected automatically (channels opt in)
-
-    ALL = (REVIEW, REPORT, REJECT)
-
-
 @dataclass(frozen=True)
 class Piece:
     """A stretch of the comment's text; `mark` names the category of a flagged word, else None."""
@@ -28,7 +20,7 @@ class AlertItem:
     """One comment a moderator should look at, with what they need to decide it."""
 
     comment_id: int
-    event: str  # AlertEvent.*
+    event: str  # an EventKind
     article_title: str | None
     article_url: str
     author_name: str
@@ -53,20 +45,11 @@ class Alert:
     total: int  # how many events the message covers; more than len(items) when the digest is cut
     queue_url: str  # the console's review queue for the site
     is_test: bool = False  # `modctl channel test`
-    counts: dict[str, int] = field(default_factory=dict)  # events covered, by AlertEvent
+    counts: dict[str, int] = field(default_factory=dict)  # events covered, by EventKind
 
     @property
     def is_digest(self) -> bool:
         return self.total > 1
-
-
-class ChannelKind:
-    WEBHOOK = "webhook"
-    SLACK = "slack"
-    TELEGRAM = "telegram"
-    EMAIL = "email"
-
-    ALL = (WEBHOOK, SLACK, TELEGRAM, EMAIL)
 
 
 @dataclass(frozen=True)
@@ -74,6 +57,6 @@ class ChannelTarget:
     """Where one channel delivers, copied out of its row for a send (no session held meanwhile)."""
 
     id: int
-    kind: str  # ChannelKind.*
+    kind: str  # a ChannelKind
     target: str  # webhook/Slack: URL; Telegram: chat id; e-mail: addresses, comma-separated
     secret: str | None  # Telegram: the bot token; webhook: the key its requests are signed with

@@ -1,79 +1,57 @@
 """The words of a moderator alert, in the site's language (Russian unless the site is English).
 
-Plain strings only: each channel escapes and formats them for its own medium.
+Every text is a message id of the one catalog (shared/translations) that the console uses too, so a
+category or a reason reads the same in an alert as on the comment's page. Plain strings only: each
+channel escapes and formats them for its own medium.
 """
 
-from babel import Locale
 from babel.numbers import format_percent
 
-from notify.alerts.message import Alert, AlertEvent, AlertItem
+from notify.alerts.message import Alert, AlertItem
+from shared.categories import SCORE_LABELS
+from shared.i18n import N_, NP_, Translator, translations
+from shared.vocabulary import EventKind, Language
 
-# Digest titles by event, by CLDR plural form (Russian: one 1, 21; few 2–4, 22; many 5–20, 11).
+# Digest titles by event: how many comments, in the plural form the language gives for the number.
 _COUNTED = {
-    "ru": {
-        AlertEvent.REVIEW: {"one": "{n} комментарий ждёт проверки", "few": "{n} комментария ждут проверки",
-                            "many": "{n} комментариев ждут проверки"},
-        AlertEvent.REPORT: {"one": "Читатели пожаловались на {n} комментарий",
-                            "few": "Читатели пожаловались на {n} комментария",
-                            "many": "Читатели пожаловались на {n} комментариев"},
-        AlertEvent.REJECT: {"one": "{n} комментарий отклонён автоматически",
-                            "few": "{n} комментария отклонены автоматически",
-                            "many": "{n} комментариев отклонены автоматически"},
-    },
-    "en": {
-        AlertEvent.REVIEW: {"one": "{n} comment is waiting for review", "other": "{n} comments are waiting for review"},
-        AlertEvent.REPORT: {"one": "Readers reported {n} comment", "other": "Readers reported {n} comments"},
-        AlertEvent.REJECT: {"one": "{n} comment was rejected automatically",
-                            "other": "{n} comments were rejected automatically"},
-    },
+    EventKind.REVIEW: NP_("%(num)d comment is waiting for review", "%(num)d comments are waiting for review"),
+    EventKind.REPORT: NP_("Readers reported %(num)d comment", "Readers reported %(num)d comments"),
+    EventKind.REJECT: NP_("%(num)d comment was rejected automatically",
+                       "%(num)d comments were rejected automatically"),
 }
 
 _WORDS = {
-    "ru": {
-        "title.review": "Комментарий ждёт проверки", "title.report": "Читатели пожаловались на комментарий",
-        "title.reject": "Комментарий отклонён автоматически", "title.test": "Проверка канала оповещений",
-        "event.review": "Ждёт проверки", "event.report": "Жалоб читателей: {n}",
-        "event.reject": "Отклонён автоматически",
-        "count.review": "ждут проверки: {n}", "count.report": "с жалобами: {n}", "count.reject": "отклонены: {n}",
-        "author": "Автор", "article": "Статья", "scores": "Оценки", "reasons": "Причины",
-        "open": "Открыть в консоли", "queue": "Открыть очередь", "more": "… и ещё {n}", "untitled": "(без названия)",
-        "test": "Это проверка: сюда будут приходить оповещения модерации сайта «{site}».",
-    },
-    "en": {
-        "title.review": "A comment is waiting for review", "title.report": "Readers reported a comment",
-        "title.reject": "A comment was rejected automatically", "title.test": "Alert channel test",
-        "event.review": "Waiting for review", "event.report": "Readers' reports: {n}",
-        "event.reject": "Rejected automatically",
-        "count.review": "waiting for review: {n}", "count.report": "reported: {n}", "count.reject": "rejected: {n}",
-        "author": "Author", "article": "Article", "scores": "Scores", "reasons": "Reasons",
-        "open": "Open in console", "queue": "Open the queue", "more": "… and {n} more", "untitled": "(untitled)",
-        "test": "This is a test: moderation alerts for “{site}” will arrive here.",
-    },
-}
-
-_CATEGORIES = {
-    "ru": {"toxicity": "токсичность", "severe_toxicity": "тяжёлая токсичность", "obscene": "мат",
-           "insult": "оскорбление", "threat": "угроза", "identity_attack": "ненависть к группе", "spam": "спам"},
-    "en": {"toxicity": "toxicity", "severe_toxicity": "severe toxicity", "obscene": "obscenity",
-           "insult": "insult", "threat": "threat", "identity_attack": "identity attack", "spam": "spam"},
+    "title.review": N_("A comment is waiting for review"), "title.report": N_("Readers reported a comment"),
+    "title.reject": N_("A comment was rejected automatically"), "title.test": N_("Alert channel test"),
+    "event.review": N_("Waiting for review"), "event.report": N_("Readers' reports: %(n)d"),
+    "event.reject": N_("Rejected automatically"),
+    "count.review": N_("waiting for review: %(n)d"), "count.report": N_("reported: %(n)d"),
+    "count.reject": N_("rejected: %(n)d"),
+    "author": N_("Author"), "article": N_("Article"), "scores": N_("Scores"), "reasons": N_("Reasons"),
+    "open": N_("Open in console"), "queue": N_("Open the queue"), "more": N_("… and %(n)d more"),
+    "untitled": N_("(untitled)"), "test": N_("This is a test: moderation alerts for “%(site)s” will arrive here."),
 }
 
 
 def language_of(alert: Alert) -> str:
     """"en" for English sites, "ru" for everything else (the default)."""
-    return "en" if alert.language.lower().startswith("en") else "ru"
+    return Language.EN if alert.language.lower().startswith("en") else Language.RU
+
+
+def translator(language: str) -> Translator:
+    return translations(language)
 
 
 def word(key: str, language: str, **values: object) -> str:
     """A label or sentence by key, e.g. word("open", "ru") == "Открыть в консоли"."""
-    return _WORDS[language][key].format(**values)
+    text = translator(language).gettext(_WORDS[key])
+    return text % values if values else text
 
 
 def counted(event: str, n: int, language: str) -> str:
-    """"{n} комментариев ждут проверки" with the plural form Babel gives for n."""
-    forms = _COUNTED[language][event]
-    form = Locale.parse(language).plural_form(n)
-    return (forms.get(form) or forms.get("many") or forms["other"]).format(n=n)
+    """"{n} комментариев ждут проверки", in the plural form the catalog gives for n."""
+    singular, plural = _COUNTED[EventKind(event)]
+    return translator(language).ngettext(singular, plural, n) % {"num": n}
 
 
 def title(alert: Alert) -> str:
@@ -90,12 +68,12 @@ def title(alert: Alert) -> str:
 def _main_event(alert: Alert) -> str:
     """The digest's single kind of event; REVIEW when kinds are mixed (moderators must act on them)."""
     kinds = [event for event, n in alert.counts.items() if n] or sorted({item.event for item in alert.items})
-    return kinds[0] if len(kinds) == 1 and kinds[0] in AlertEvent.ALL else AlertEvent.REVIEW
+    return kinds[0] if len(kinds) == 1 and kinds[0] in tuple(EventKind) else EventKind.REVIEW
 
 
 def counts_line(alert: Alert) -> str | None:
     """"ждут проверки: 10 · с жалобами: 2" when a digest mixes kinds of events, else None."""
-    present = [(event, alert.counts.get(event, 0)) for event in AlertEvent.ALL if alert.counts.get(event)]
+    present = [(event, alert.counts.get(event, 0)) for event in EventKind if alert.counts.get(event)]
     if len(present) < 2:
         return None
     line = " · ".join(word(f"count.{event}", language_of(alert), n=n) for event, n in present)
@@ -107,7 +85,7 @@ def item_heading(item: AlertItem, language: str) -> str:
 
 
 def category_name(category: str, language: str) -> str:
-    return _CATEGORIES[language].get(category, category.replace("_", " "))
+    return translator(language).gettext(SCORE_LABELS.get(category, category.replace("_", " ")))
 
 
 def scores_line(item: AlertItem, language: str) -> str:

@@ -8,10 +8,11 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from notify.alerts.message import Alert, ChannelKind, ChannelTarget
+from notify.alerts.message import Alert, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels import email, slack, telegram, webhook
 from shared.settings import NotifySettings
+from shared.vocabulary import ChannelKind
 
 Sender = Callable[..., AttemptResult]
 SENDERS: dict[str, Sender] = {
@@ -39,7 +40,7 @@ def validate_target(kind: str, target: str, secret: str | None) -> None:
     checks = {ChannelKind.WEBHOOK: _check_url, ChannelKind.SLACK: _check_url,
               ChannelKind.TELEGRAM: _check_telegram, ChannelKind.EMAIL: _check_email}
     if kind not in checks:
-        raise ValueError(f"unknown channel kind {kind!r}: use one of {', '.join(ChannelKind.ALL)}")
+        raise ValueError(f"unknown channel kind {kind!r}: use one of {', '.join(ChannelKind)}")
     checks[kind](target.strip(), secret)
 
 

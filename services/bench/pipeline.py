@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from ingest.sites import create_site
 from services.processes import web_command, worker_command
 from shared.db import session_scope
-from shared.models import Comment, CommentStatus, Verdict, as_utc
+from shared.models import Comment, Verdict, as_utc
 from shared.settings import Settings
+from shared.vocabulary import CommentStatus
 
 
 def _body(n: int) -> dict[str, object]:

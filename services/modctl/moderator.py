@@ -5,6 +5,7 @@ import sys
 import click
 
 from services.modctl.common import sites_named
+from shared.console_urls import home_url
 from shared.settings import get_settings
 
 
@@ -37,7 +38,7 @@ def moderator_create(username: str, role: str, locale: str, password_stdin: bool
     except ModeratorError as exc:
         raise click.UsageError(str(exc)) from exc
     where = ", ".join(site_names) if site_names else "every site"
-    click.echo(f"moderator {username} ({role}, {where}) created; log in at {get_settings().base_url}/console/")
+    click.echo(f"moderator {username} ({role}, {where}) created; log in at {home_url(get_settings().base_url)}")
 
 
 @moderator.command("sites")

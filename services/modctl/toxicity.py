@@ -17,8 +17,8 @@ from shared.settings import get_settings
               help="Also learn from moderators' decisions in the database (approved: not toxic; rejected as toxic: toxic).")
 def train(data: Path, out: Path | None, with_decisions: bool) -> None:
     """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
-    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
     from lab.toxicity.training import read_pairs, train_from_pairs
+    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
 
     pairs = read_pairs(data)
     if with_decisions:
@@ -39,8 +39,8 @@ def train(data: Path, out: Path | None, with_decisions: bool) -> None:
 def eval_(data: Path, worst: int) -> None:
     """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
     from lab.toxicity.evaluation import evaluate, format_quality_report
-    from moderation.scoring.backends import get_scorer
     from lab.toxicity.training import read_pairs
+    from moderation.scoring.backends import get_scorer
 
     settings = get_settings()
     report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
@@ -55,8 +55,8 @@ def eval_(data: Path, worst: int) -> None:
 def bench_speed(data: Path, batch: int) -> None:
     """Measure the configured toxicity scorer: load time, comments/s one by one and batched, memory."""
     from lab.toxicity.evaluation import format_speed_report, speed_report
-    from moderation.scoring.backends import get_scorer
     from lab.toxicity.training import read_pairs
+    from moderation.scoring.backends import get_scorer
 
     texts = [text for text, _ in read_pairs(data)]
     click.echo(format_speed_report(speed_report(lambda: get_scorer(get_settings().toxicity), texts, batch=batch)))

@@ -90,7 +90,7 @@ def test_bulk_reject_decides_every_selected_comment(moderator_client, held, db):
         "ids": chosen, "decision": "reject", "reason": "insult", "csrf_token": csrf_token(moderator_client, "/console/queue")})
 
     assert [status(db, i) for i in chosen] == ["rejected"] * 3 and status(db, left) == "review"
-    assert "3 комментария отклонены: Оскорбление" in moderator_client.get("/console/queue").get_data(as_text=True)
+    assert "3 комментария отклонены: оскорбление" in moderator_client.get("/console/queue").get_data(as_text=True)
 
 
 def test_undo_restores_the_status_and_is_itself_audited(moderator_client, held, db):

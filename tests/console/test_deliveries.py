@@ -3,7 +3,7 @@
 from sqlalchemy import update
 
 from shared import task_names
-from shared.models import Notification, NotificationChannel, Site
+from shared.models import Notification, NotificationChannel
 from tests.console.conftest import csrf_token
 from tests.support.factories import make_callback
 from tests.support.queues import queued

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from moderation.moderators.decisions import decide_comment
 from moderation.moderators.accounts import create_moderator
+from moderation.moderators.decisions import decide_comment
 from shared.models import AuthorRestriction, Comment, ModerationAction, Site
 from tests.console.conftest import PASSWORD, csrf_token, hold_for_review, login
 from tests.support.sites import make_site

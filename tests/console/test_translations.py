@@ -1,16 +1,21 @@
-"""The console's catalogs: complete in Russian, compiled .mo files in step with their .po sources and the code."""
+"""The moderators' catalogs (console, alerts, reasons): complete in Russian, compiled .mo files in step
+with their .po sources and the code."""
 
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from moderation.web.console.i18n import TRANSLATIONS
+from shared.i18n import TRANSLATIONS_DIR as TRANSLATIONS
 
-CONSOLE = TRANSLATIONS.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None,
+            "NP_": (1, 2), "phrase": None, "plural_phrase": (1, 2)}
+METHOD_MAP = [("shared/**.py", "python"), ("moderation/**.py", "python"), ("notify/**.py", "python"),
+              ("moderation/web/console/templates/**.html", "jinja2")]
 
 
 def catalog(locale: str, kind: str):  # type: ignore[no-untyped-def]
@@ -45,9 +50,8 @@ def test_the_committed_mo_is_the_po_compiled(locale):
 
 
 def test_the_catalogs_hold_every_message_in_the_code_and_templates():
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     in_code = {msgid if isinstance(msgid, str) else msgid[0]
-               for _file, _line, msgid, *_ in extract_from_dir(str(CONSOLE), method_map, keywords=KEYWORDS)}
+               for _file, _line, msgid, *_ in extract_from_dir(str(ROOT), METHOD_MAP, keywords=KEYWORDS)}
     for locale in ("ru", "en"):
         in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(locale, "po") if m.id}
         assert in_code - in_catalog == set(), f"{locale}: run `make translations` and translate the new messages"

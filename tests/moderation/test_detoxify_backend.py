@@ -8,9 +8,9 @@ import pytest
 from detoxify import Detoxify
 
 from moderation.scoring.backends import ScorerLoadError, get_scorer
-from moderation.scoring import CATEGORIES
 from moderation.scoring.detoxify_backend import DetoxifyScorer
 from moderation.scoring.embedded import category_scores
+from shared.categories import CATEGORIES
 from shared.settings import DetoxifySettings, ToxicitySettings
 from tests.support.tiny_models import (
     TinyDetoxify,

@@ -6,10 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moderation.scoring import CATEGORIES, ToxicityResult, load_embedded_scorer
+from lab.toxicity.training import train_from_pairs
+from moderation.scoring import ToxicityResult, load_embedded_scorer
 from moderation.scoring.embedded import DEFAULT_MODEL_DIR, NgramCounter, category_scores, make_vectorizer
 from moderation.scoring.lexicon import Match
-from lab.toxicity.training import train_from_pairs
+from shared.categories import CATEGORIES
 
 FRIENDLY = "Спасибо за статью, очень интересно про кластер"
 ABUSIVE = "Ты тупой урод и дебил, заткнись уже, мразь"

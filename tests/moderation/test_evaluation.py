@@ -13,7 +13,8 @@ from lab.toxicity.evaluation import (
     obfuscate_pairs,
     speed_report,
 )
-from moderation.scoring import CATEGORIES, ToxicityResult
+from moderation.scoring import ToxicityResult
+from shared.categories import CATEGORIES
 
 # text -> toxicity. Toxic: 0.9, 0.5, 0.4; non-toxic: 0.8, 0.3, 0.1.
 SCORES = {"a": 0.9, "b": 0.8, "c": 0.5, "d": 0.4, "e": 0.3, "f": 0.1}

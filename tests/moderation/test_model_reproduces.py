@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from moderation.scoring.embedded import CONFIG_FILE, DEFAULT_MODEL_DIR
 from lab.toxicity.training import train_toxicity_model
+from moderation.scoring.embedded import CONFIG_FILE, DEFAULT_MODEL_DIR
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ru_toxic_dev.csv"
 

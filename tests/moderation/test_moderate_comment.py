@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from moderation.scoring.backends import get_scorer
-from moderation.scoring import CATEGORIES
 from moderation.pipeline.moderate import claim_stale_pending, moderate_comments
-from shared.models import Comment, Notification, Verdict
+from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import SpamScorer
+from shared.categories import CATEGORIES
+from shared.models import Notification, Verdict
 from shared.settings import PolicySettings, SpamSettings, ToxicitySettings
 from tests.support.factories import make_comment
 from tests.support.sites import make_site

@@ -1,13 +1,19 @@
 """Thresholds turn scores into approve / review / reject, and say which rule decided."""
 
 from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
-from moderation.scoring import CATEGORIES, Match, ToxicityResult
+from moderation.scoring import Match, ToxicityResult
+from shared.categories import CATEGORIES
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy
 
 
 def result(**scores: float) -> dict[str, float]:
     return {c: scores.get(c, 0.0) for c in (*CATEGORIES, "spam")}
+
+
+def stored(reasons: list) -> list[dict]:
+    """The reasons as a verdict stores them, without their catalog phrases."""
+    return [{k: v for k, v in r.as_json().items() if k != "phrases"} for r in reasons]
 
 
 POLICY = site_policy(PolicySettings(), SitePolicy())
@@ -20,20 +26,20 @@ def test_low_scores_are_approved_with_no_threshold_reasons():
 def test_between_review_and_reject_goes_to_review():
     decision, reasons = decide(result(toxicity=0.7), POLICY)
     assert decision == "review"
-    assert reasons == [{"code": "category_threshold", "category": "toxicity", "decision": "review",
+    assert stored(reasons) == [{"code": "category_threshold", "category": "toxicity", "decision": "review",
                         "score": 0.7, "threshold": 0.5, "message": "toxicity 0.70 ≥ review threshold 0.50"}]
 
 
 def test_any_category_over_its_reject_threshold_rejects():
     decision, reasons = decide(result(toxicity=0.6, threat=0.95), POLICY)
     assert decision == "reject"
-    assert {(r["category"], r["decision"]) for r in reasons} == {("toxicity", "review"), ("threat", "reject")}
+    assert {(r.category, r.decision) for r in reasons} == {("toxicity", "review"), ("threat", "reject")}
 
 
 def test_blatant_spam_is_rejected_and_doubtful_spam_reviewed():
     assert decide(result(spam=0.95), POLICY)[0] == "reject"
     decision, reasons = decide(result(spam=0.6), POLICY)
-    assert decision == "review" and reasons[0]["category"] == "spam"
+    assert decision == "review" and reasons[0].category == "spam"
 
 
 def test_a_site_policy_overrides_only_the_thresholds_it_names():
@@ -46,5 +52,5 @@ def test_a_site_policy_overrides_only_the_thresholds_it_names():
 def test_matched_words_are_reported_with_their_spans():
     matches = (Match(category="obscene", word="хyй", start=4, end=7),)
     scored = ToxicityResult(scores={c: 0.0 for c in CATEGORIES}, languages=("ru",), matches=matches)
-    assert matched_words_reasons(scored) == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
+    assert stored(matched_words_reasons(scored)) == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
                         "message": "obscene: хyй"}]

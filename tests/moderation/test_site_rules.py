@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from moderation.moderators.decisions import ban_author
-from moderation.scoring.backends import get_scorer
 from moderation.pipeline.moderate import moderate_comments
+from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import SpamScorer
 from shared.models import AuthorRestriction, Comment, Notification, Site, Verdict, utcnow
 from shared.settings import PolicySettings, SpamSettings, ToxicitySettings

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from moderation.spam.classifier import SpamModel, train_spam_model
 from lab.spam.stream import CAMPAIGN_NAMES, campaign_spam, spam_texts
+from moderation.spam.classifier import SpamModel, train_spam_model
 
 # A campaign none of the generated ones resembles: a product name plus a Telegram handle.
 NEW_CAMPAIGN = [

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from moderation.scoring.backends import get_scorer
 from moderation.pipeline.moderate import moderate_comments
+from moderation.scoring.backends import get_scorer
 from moderation.spam.learning import learn_site
 from moderation.spam.scorer import SpamScorer
 from shared.feedback import record_spam_feedback

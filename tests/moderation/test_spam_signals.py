@@ -5,6 +5,7 @@ import json
 import pytest
 
 from moderation.spam.signals import Signal, extract_domains, text_signals
+from shared.domains import normalise_domain
 
 
 def _codes(text: str, **kwargs: frozenset[str]) -> dict[str, Signal]:
@@ -185,7 +186,7 @@ def test_disguised_shortened_and_spammy_links_weigh_more() -> None:
 def test_blocked_and_allowed_domains() -> None:
     blocked = _codes("тут vulkan.ru/x", blocked_domains=frozenset({"vulkan.ru"}))
     assert blocked["blocked_domain"].weight >= 3.0 and blocked["blocked_domain"].details["domains"] == ["vulkan.ru"]
-    sub = _codes("тут www.promo.vulkan.ru/x", blocked_domains=frozenset({"WWW.Vulkan.RU"}))
+    sub = _codes("тут www.promo.vulkan.ru/x", blocked_domains=frozenset({normalise_domain("WWW.Vulkan.RU")}))
     assert "blocked_domain" in sub
     allowed = _codes("источник: https://www.pskov.ru/news/1", allowed_domains=frozenset({"pskov.ru"}))
     assert set(allowed) == {"allowed_domain"} and allowed["allowed_domain"].weight < 0

@@ -2,13 +2,13 @@
 
 import random
 import re
-from difflib import SequenceMatcher
 from collections import Counter
+from difflib import SequenceMatcher
 
 import pytest
 
-from moderation.scoring.normalize import normalize
 from lab.spam.stream import CAMPAIGN_NAMES, CAMPAIGNS, Campaign, campaign_spam, labelled_stream, spam_texts
+from moderation.scoring.normalize import normalize
 
 HAM = [
     "Спасибо за новость, дорогу на Заречной наконец-то отремонтировали",

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from moderation.scoring.backends import ScorerLoadError, get_scorer
-from moderation.scoring import CATEGORIES
 from moderation.scoring.embedded import category_scores
 from moderation.scoring.transformers_backend import TransformersScorer
+from shared.categories import CATEGORIES
 from shared.settings import ToxicitySettings, TransformersSettings
 from tests.support.tiny_models import block_network, build_classifier
 

@@ -3,7 +3,7 @@
 import pytest
 
 from notify.alerts import wording as alert_text
-from notify.alerts.message import AlertEvent
+from shared.vocabulary import EventKind
 from tests.support.alerts import make_alert, make_item
 
 
@@ -13,7 +13,7 @@ from tests.support.alerts import make_alert, make_item
     (111, "111 комментариев ждут проверки"),
 ])
 def test_russian_counts_take_the_plural_form_babel_gives(n, expected):
-    assert alert_text.counted(AlertEvent.REVIEW, n, "ru") == expected
+    assert alert_text.counted(EventKind.REVIEW, n, "ru") == expected
 
 
 def test_a_digest_title_counts_its_events():
@@ -23,17 +23,17 @@ def test_a_digest_title_counts_its_events():
 
 
 def test_titles_follow_the_event():
-    report = make_item(event=AlertEvent.REPORT, report_count=3)
-    assert alert_text.title(make_alert(report, counts={AlertEvent.REPORT: 1})) == "Читатели пожаловались на комментарий"
-    assert alert_text.title(make_alert(report, total=2, counts={AlertEvent.REPORT: 2})) == (
+    report = make_item(event=EventKind.REPORT, report_count=3)
+    assert alert_text.title(make_alert(report, counts={EventKind.REPORT: 1})) == "Читатели пожаловались на комментарий"
+    assert alert_text.title(make_alert(report, total=2, counts={EventKind.REPORT: 2})) == (
         "Читатели пожаловались на 2 комментария")
-    rejected = make_alert(total=5, counts={AlertEvent.REJECT: 5})
+    rejected = make_alert(total=5, counts={EventKind.REJECT: 5})
     assert alert_text.title(rejected) == "5 комментариев отклонены автоматически"
     assert alert_text.item_heading(report, "ru") == "Жалоб читателей: 3"
 
 
 def test_a_mixed_digest_asks_for_review_and_says_what_it_holds():
-    alert = make_alert(total=13, counts={AlertEvent.REVIEW: 10, AlertEvent.REPORT: 2, AlertEvent.REJECT: 1})
+    alert = make_alert(total=13, counts={EventKind.REVIEW: 10, EventKind.REPORT: 2, EventKind.REJECT: 1})
     assert alert_text.title(alert) == "13 комментариев ждут проверки"
     assert alert_text.counts_line(alert) == "Ждут проверки: 10 · с жалобами: 2 · отклонены: 1"
     assert alert_text.counts_line(make_alert(total=3)) is None
@@ -41,7 +41,7 @@ def test_a_mixed_digest_asks_for_review_and_says_what_it_holds():
 
 def test_categories_scores_and_the_cut_digest_in_russian():
     names = [alert_text.category_name(c, "ru") for c in ("toxicity", "obscene", "identity_attack", "severe_toxicity")]
-    assert names == ["токсичность", "мат", "ненависть к группе", "тяжёлая токсичность"]
+    assert names == ["токсичность", "мат", "нападки на группу", "тяжёлая токсичность"]
     assert alert_text.scores_line(make_item(), "ru") == "оскорбление 93\xa0% · токсичность 71\xa0%"
     assert alert_text.more_line(7, "ru") == "… и ещё 7"
     assert alert_text.more_line(7, "en") == "… and 7 more"

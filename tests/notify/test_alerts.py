@@ -183,3 +183,25 @@ def test_metrics_show_which_channel_is_failing_and_its_dead_messages(client, db,
     assert f'modsys_alert_channel_failing{{channel="{broken.id}",kind="webhook"}} 1.0' in metrics
     assert f'modsys_alert_channel_failing{{channel="{healthy.id}",kind="webhook"}} 0.0' in metrics
     assert f'modsys_alert_messages{{channel="{broken.id}",kind="webhook",status="dead"}} 1.0' in metrics
+
+
+def test_an_alert_gives_the_verdicts_reasons_in_the_sites_language(db, site):
+    from moderation.spam.scorer import SpamResult, spam_reasons
+    from moderation.spam.signals import text_signals
+    from shared.models import Verdict
+    from shared.reasons import threshold_reason
+    from shared.vocabulary import Decision
+
+    channel_for(db, site, "http://127.0.0.1:9/hook")
+    (comment_id,) = held(db, site, 1)
+    reasons = [threshold_reason("insult", 0.7, 0.5, Decision.REVIEW),
+               *spam_reasons(SpamResult(0.6, text_signals("пиши в телеграм @kazino_bot"), None))]
+    db.add(Verdict(comment_id=comment_id, version=1, decision="review", scores={"insult": 0.7, "spam": 0.6},
+                   reasons=[r.as_json() for r in reasons], model_name="test", model_version="0"))
+    db.commit()
+
+    (notification_id,) = dispatch(db, site)
+
+    (item,) = db.get(Notification, notification_id).payload["items"]
+    assert item["reasons"][0] == "оскорбление 0.70 ≥ порога проверки 0.50"
+    assert item["reasons"][1].startswith("контакт @kazino_bot рядом с")

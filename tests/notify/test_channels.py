@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from notify import channels
-from notify.alerts.message import AlertEvent, ChannelTarget, Piece
+from notify.alerts.message import ChannelTarget, Piece
 from notify.channels import slack, telegram
 from notify.signing import DELIVERY_HEADER, verify
 from shared.settings import NotifySettings
+from shared.vocabulary import EventKind
 from tests.support.alerts import HOSTILE, hostile_item, make_alert, make_item
 from tests.support.http_server import http_server
 from tests.support.processes import free_port
@@ -58,7 +59,7 @@ class Markup(HTMLParser):
 
 
 def test_the_webhook_posts_the_alert_as_signed_json():
-    alert = digest(2, 9, counts={AlertEvent.REVIEW: 8, AlertEvent.REPORT: 1})
+    alert = digest(2, 9, counts={EventKind.REVIEW: 8, EventKind.REPORT: 1})
     with http_server() as (url, recorder):
         result = channels.send(target("webhook", f"{url}/hooks/mod", SECRET), alert, settings(), message_id=41)
         (request,) = recorder.received

@@ -218,3 +218,11 @@ def test_train_with_decisions_adds_the_moderators_examples(modctl, tmp_path, db,
     assert result.exit_code == 0, result.output
     assert "60 comments from" in result.stderr and "4 from moderators' decisions" in result.stderr
     assert json.loads(result.stdout)["n_samples"] == 64
+
+
+def test_a_domain_blocked_as_a_url_then_allowed_by_name_is_one_rule_and_the_latest_wins(modctl, db, site):
+    from shared.models import SiteDomainRule
+
+    assert modctl("site", "domain", "add", "--site", "luki", "--block", "https://www.Kazino.ru/").exit_code == 0
+    assert modctl("site", "domain", "add", "--site", "luki", "--allow", "kazino.ru").exit_code == 0
+    assert [(r.domain, r.rule) for r in db.query(SiteDomainRule).all()] == [("kazino.ru", "allow")]

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from notify.alerts.message import Alert, AlertEvent, AlertItem, Piece
+from notify.alerts.message import Alert, AlertItem, Piece
+from shared.vocabulary import EventKind
 
 HOSTILE = "<script>alert(1)</script> & *bold* _x_ ~y~ `z` <!channel> <http://evil.example|click>"
 
@@ -10,7 +11,7 @@ HOSTILE = "<script>alert(1)</script> & *bold* _x_ ~y~ `z` <!channel> <http://evi
 def make_item(comment_id: int = 1, **fields: Any) -> AlertItem:
     """A comment waiting for review with one flagged word; `fields` override any attribute."""
     values: dict[str, Any] = {
-        "comment_id": comment_id, "event": AlertEvent.REVIEW, "article_title": "Мост через Луку откроют в мае",
+        "comment_id": comment_id, "event": EventKind.REVIEW, "article_title": "Мост через Луку откроют в мае",
         "article_url": f"https://luki.ru/news/{comment_id}", "author_name": "Читатель",
         "pieces": (Piece("Автор статьи "), Piece("дурак", "insult"), Piece(", не читайте его.")),
         "top_scores": (("insult", 0.93), ("toxicity", 0.71)), "reasons": ("оскорбление: «дурак»",),
@@ -25,7 +26,7 @@ def make_alert(*items: AlertItem, total: int | None = None, **fields: Any) -> Al
     values: dict[str, Any] = {
         "site_name": "luki", "language": "ru", "items": items, "total": len(items) if total is None else total,
         "queue_url": "https://mod.luki.ru/console/sites/1/queue/review",
-        "counts": {AlertEvent.REVIEW: len(items) if total is None else total},
+        "counts": {EventKind.REVIEW: len(items) if total is None else total},
     }
     return Alert(**{**values, **fields})
 

@@ -14,16 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from moderation.pipeline.moderate import Moderated
+from moderation.pipeline.policy import Policy, site_policy
+from moderation.spam.signals import HONEYPOT, Signal
 from moderation.web.compat.akismet_form import AkismetComment, read_form
 from moderation.web.compat.sync import score_only, store_and_moderate
-from moderation.pipeline.policy import Policy, site_policy
-from moderation.pipeline.moderate import Moderated
-from moderation.spam.signals import HONEYPOT, Signal
 from moderation.web.enqueue import enqueue_moderated, enqueue_spam_learning
+from shared.categories import SPAM
 from shared.feedback import record_spam_feedback
 from shared.models import Comment, Site, Verdict
 from shared.settings import Settings
 from shared.site_policy import load_site_policy
+from shared.vocabulary import CommentSource, SpamLabel
 from shared.web.session import get_session
 from shared.web.site_auth import site_for_key
 
@@ -66,7 +68,7 @@ def _stored(session: Session, site: Site, comment: AkismetComment) -> Comment | 
 
 
 def _stored_spam_score(session: Session, comment: Comment) -> float | None:
-    return session.scalar(select(Verdict.scores["spam"].as_float()).where(Verdict.comment_id == comment.id)
+    return session.scalar(select(Verdict.scores[SPAM].as_float()).where(Verdict.comment_id == comment.id)
                           .order_by(Verdict.id.desc()).limit(1))
 
 
@@ -81,7 +83,7 @@ def _scored_only(session: Session, site: Site, comment: AkismetComment, settings
     if stored is not None:  # a recheck: the same comment to the duplicate and rate counters, not its own twin
         transient.id, transient.created_at = stored.id, stored.created_at
     decided = score_only(session, transient, settings, reported=_reported(comment))
-    return decided.scores["spam"], Moderated([], [])
+    return decided.scores[SPAM], Moderated([], [])
 
 
 def _scored_and_stored(session: Session, site: Site, comment: AkismetComment,
@@ -93,7 +95,7 @@ def _scored_and_stored(session: Session, site: Site, comment: AkismetComment,
     except IntegrityError:  # the same comment checked twice at once: the other request stored it
         session.rollback()
         return _scored_only(session, site, comment, settings)
-    return verdict.scores["spam"], moderated
+    return verdict.scores[SPAM], moderated
 
 
 def _spam_score(session: Session, site: Site, comment: AkismetComment, settings: Settings) -> tuple[float, Moderated]:
@@ -134,12 +136,12 @@ def comment_check() -> Response:
     score, moderated = _spam_score(session, site, comment, settings)
     enqueue_moderated(moderated)
     policy = _policy(site, settings)
-    if score >= policy.reject["spam"]:
+    if score >= policy.reject[SPAM]:
         return _text("true", pro_tip="discard")
-    return _text("true" if comment.honeypot_filled or score >= policy.review["spam"] else "false")
+    return _text("true" if comment.honeypot_filled or score >= policy.review[SPAM] else "false")
 
 
-def _submit(label: str) -> Response:
+def _submit(label: SpamLabel) -> Response:
     """submit-spam / submit-ham: the site's spam model learns the label (not for is_test requests)."""
     session, settings = get_session(), current_app.config["SETTINGS"]
     checked = _checked(session)
@@ -152,7 +154,7 @@ def _submit(label: str) -> Response:
     if stored is None:  # never checked here (sent to Akismet before the switch, or checked with is_test)
         stored = comment.to_comment(site, settings.max_text_chars)
         _, moderated = store_and_moderate(session, stored, settings)
-    recorded = record_spam_feedback(session, site_id=site.id, comment_id=stored.id, source="akismet", label=label)
+    recorded = record_spam_feedback(session, site_id=site.id, comment_id=stored.id, source=CommentSource.AKISMET, label=label)
     session.commit()
     enqueue_moderated(moderated)
     if recorded:
@@ -162,9 +164,9 @@ def _submit(label: str) -> Response:
 
 @bp.post("/submit-spam")
 def submit_spam() -> Response:
-    return _submit("spam")
+    return _submit(SpamLabel.SPAM)
 
 
 @bp.post("/submit-ham")
 def submit_ham() -> Response:
-    return _submit("ham")
+    return _submit(SpamLabel.HAM)

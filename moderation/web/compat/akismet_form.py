@@ -9,6 +9,7 @@ from flask import Request
 
 from moderation.web.compat.sync import new_comment
 from shared.models import Comment, Site
+from shared.vocabulary import CommentSource
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 # Akismet's documented test values: always spam, so a site can try its spam path.
@@ -97,7 +98,7 @@ class AkismetComment:
         article_id = (article_url if len(article_url) <= 200  # the id column is shorter than the URL's
                       else "sha256:" + hashlib.sha256(article_url.encode()).hexdigest())
         return new_comment(
-            site, text=self.get("comment_content")[:max_text_chars], source="akismet", external_id=self.external_id,
+            site, text=self.get("comment_content")[:max_text_chars], source=CommentSource.AKISMET, external_id=self.external_id,
             author_id=self.author_id, author_name=_clip(self.get("comment_author") or self.author_id, 200),
             article_url=article_url, article_id=article_id, author_ip=_clip(self.get("user_ip"), 45) or None,
             author_user_agent=_clip(self.get("user_agent"), 1000) or None,

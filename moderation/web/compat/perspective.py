@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from moderation.scoring.language import detect_languages
 from moderation.web.compat.perspective_feedback import record_suggestion
 from moderation.web.compat.perspective_request import (
     ATTRIBUTES,
@@ -31,9 +32,9 @@ from moderation.web.compat.perspective_request import (
     suggest_request,
 )
 from moderation.web.compat.sync import new_comment, score_only, store_and_moderate
-from moderation.scoring.language import detect_languages
 from moderation.web.enqueue import enqueue_moderated, enqueue_outcomes
 from shared.models import Site
+from shared.vocabulary import CommentSource
 from shared.web.errors import ApiError
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site, site_for_key
@@ -131,12 +132,12 @@ def analyze() -> Response:
     site = _site(session)
     req = analyze_request(read_body())
     settings = current_app.config["SETTINGS"]
-    comment = new_comment(site, text=req.text, source="perspective", author_id=author_id(req.session_id),
+    comment = new_comment(site, text=req.text, source=CommentSource.PERSPECTIVE, author_id=author_id(req.session_id),
                           author_name="perspective", article_url=_article(site, req.community_id))
     one_off = req.session_id is None  # author_id() made one up: it has no history to look up
     if req.do_not_store:
         decided = score_only(session, comment, settings, one_off_author=one_off)
-        return jsonify(analyze_response(req, decided.scores, decided.reasons))
+        return jsonify(analyze_response(req, decided.scores, decided.reasons_json))
     verdict, moderated = store_and_moderate(session, comment, settings, one_off_author=one_off)
     body = analyze_response(req, verdict.scores, verdict.reasons)  # before the commit expires the verdict
     session.commit()

@@ -13,20 +13,20 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.moderators.decisions import Outcome, decide_comment
 from moderation.web.compat.perspective_request import SuggestRequest, author_id
 from moderation.web.compat.sync import new_comment
-from moderation.moderators.decisions import Outcome, decide_comment
+from shared.categories import ABOUT, SPAM, Category
 from shared.models import Comment, CommentVersion, Site
+from shared.vocabulary import CommentSource
 
 ACTOR = "perspective"
-SOURCE = "perspective"
+SOURCE = CommentSource.PERSPECTIVE
 # A suggested score this high says the comment has the attribute (Perspective's scores are probabilities).
 YES = 0.5
-# The attribute a rejection is for, as our reject reasons name it.
-TOXIC_REASONS = {
-    "TOXICITY": "toxicity", "SEVERE_TOXICITY": "toxicity", "INSULT": "insult", "PROFANITY": "obscene",
-    "THREAT": "threat", "IDENTITY_ATTACK": "identity_attack",
-}
+# The attribute a rejection is for, as our reject reasons name it (a category moderators cannot name,
+# such as severe toxicity, is toxicity).
+TOXIC_REASONS = {ABOUT[c].perspective: c.value if ABOUT[c].rejectable else Category.TOXICITY.value for c in Category}
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def suggested_decision(scores: dict[str, float]) -> Suggestion | None:
     for name, value in scores.items():
         if name == "SPAM" or name in TOXIC_REASONS:
             if value >= YES:
-                rejects.append((0, -value, "spam") if name == "SPAM" else (1, -value, TOXIC_REASONS[name]))
+                rejects.append((0, -value, SPAM) if name == "SPAM" else (1, -value, TOXIC_REASONS[name]))
             else:
                 approve = True
         elif name == "DELETED" and value >= YES:

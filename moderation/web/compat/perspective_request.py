@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 from flask import request
 
+from shared.categories import ABOUT, SPAM, Category
+from shared.vocabulary import Language
+
 # Perspective attribute -> our score name (a toxicity category, or the spam score).
-ATTRIBUTES = {
-    "TOXICITY": "toxicity", "SEVERE_TOXICITY": "severe_toxicity", "INSULT": "insult", "PROFANITY": "obscene",
-    "THREAT": "threat", "IDENTITY_ATTACK": "identity_attack", "SPAM": "spam",
-}
-LANGUAGES = ("ru", "en")
+ATTRIBUTES: dict[str, str] = {**{ABOUT[c].perspective: c.value for c in Category}, "SPAM": SPAM}
+LANGUAGES = tuple(Language)
 MAX_TEXT_BYTES = 20480  # Perspective's own limit on comment.text
 
 

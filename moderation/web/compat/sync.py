@@ -4,7 +4,6 @@ The same scorers the workers use (loaded once per process), the same policy, the
 stored comment gets its verdict, callback and moderators' alert exactly as an ingested one does.
 """
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -13,12 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.scoring.backends import get_scorer
 from moderation.pipeline.moderate import Decided, Moderated, moderate_comments, score_and_decide
+from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
 from moderation.spam.signals import Signal
-from shared.models import Comment, CommentStatus, CommentVersion, Site, Verdict, utcnow
+from shared.comments import comment_row
+from shared.models import Comment, CommentVersion, Site, Verdict
 from shared.settings import Settings
+from shared.vocabulary import CommentSource
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +38,18 @@ def preload(settings: Settings) -> None:
 
 
 def new_comment(
-    site: Site, *, text: str, source: str, author_id: str, author_name: str, article_url: str,
+    site: Site, *, text: str, source: CommentSource, author_id: str, author_name: str, article_url: str,
     external_id: str | None = None, article_id: str | None = None, article_title: str | None = None,
     author_ip: str | None = None, author_user_agent: str | None = None, author_registered_at: datetime | None = None,
     parent_external_id: str | None = None, posted_at: datetime | None = None,
 ) -> Comment:
     """A comment as these APIs describe it, not yet stored (score_only needs nothing more)."""
-    now = utcnow()
-    return Comment(
-        site=site, site_id=site.id, external_id=external_id or f"{source}:{uuid.uuid4().hex}", version=1, text=text,
-        text_sha256=hashlib.sha256(text.encode()).hexdigest(), source=source, status=CommentStatus.PENDING,
+    return Comment(site=site, **comment_row(
+        site_id=site.id, external_id=external_id or f"{source}:{uuid.uuid4().hex}", text=text, source=source,
         article_id=article_id or article_url, article_url=article_url, article_title=article_title,
         author_id=author_id, author_name=author_name, author_ip=author_ip, author_user_agent=author_user_agent,
         author_registered_at=author_registered_at, parent_external_id=parent_external_id, posted_at=posted_at,
-        created_at=now, updated_at=now, queued_at=now,
-    )
+    ))
 
 
 def _unknown(comment: Comment, one_off_author: bool) -> list[tuple[int, str]]:

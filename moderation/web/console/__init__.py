@@ -6,7 +6,12 @@ services/web.py mounts it with `init_app(app)`.
 from flask import Flask
 
 from moderation.web.console import (  # noqa: F401 (routes register on import)
-    action_views, admin_views, auth, delivery_views, errors, queue_views,
+    action_views,
+    admin_views,
+    auth,
+    delivery_views,
+    errors,
+    queue_views,
 )
 from moderation.web.console.blueprint import bp
 from moderation.web.console.i18n import init_i18n

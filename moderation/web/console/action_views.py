@@ -13,13 +13,19 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from moderation.moderators.decisions import (
+    DecisionError,
+    Outcome,
+    ban_author,
+    decide_comment,
+    decide_many,
+    moderator_actor,
+    undo_action,
+)
 from moderation.web.console.auth import safe_next
 from moderation.web.console.blueprint import bp, wants_json
 from moderation.web.console.i18n import DECISION_ERRORS, REJECT_REASON_LABELS, SUSPENSIONS, label
 from moderation.web.console.scope import sees_actions, sees_comments, sees_site
-from moderation.moderators.decisions import (
-    DecisionError, Outcome, ban_author, decide_comment, decide_many, moderator_actor, undo_action,
-)
 from moderation.web.enqueue import enqueue_outcomes
 from shared.models import Site, utcnow
 from shared.web.session import get_session

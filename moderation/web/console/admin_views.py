@@ -4,13 +4,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from moderation.moderators.accounts import list_moderators
 from moderation.web.console.auth import admin_required
 from moderation.web.console.blueprint import bp
 from moderation.web.console.policy_form import form_values, parse_policy
 from moderation.web.console.scope import visible_sites
-from moderation.moderators.accounts import list_moderators
+from shared.categories import POLICY_SCORES
 from shared.models import Site
-from shared.settings import POLICY_SCORES
 from shared.site_policy import load_site_policy
 from shared.web.session import get_session
 

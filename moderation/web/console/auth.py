@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from moderation.web.console.blueprint import bp, wants_json
-from moderation.web.console.i18n import LOCALES
 from moderation.moderators.accounts import authenticate, visible_site_ids
-from shared.models import Moderator, ModeratorRole
+from moderation.web.console.blueprint import bp, wants_json
+from shared import console_urls
+from shared.models import Moderator
+from shared.vocabulary import Language, ModeratorRole
 from shared.web.session import get_session
 
 
@@ -75,7 +76,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def safe_next(target: str | None) -> str:
     """A path back into the console; a crafted ?next= or referrer must not send a moderator elsewhere."""
     parts = urlsplit(target or "")
-    if (parts.netloc and parts.netloc != request.host) or not parts.path.startswith("/console/"):
+    if (parts.netloc and parts.netloc != request.host) or not parts.path.startswith(f"{console_urls.PREFIX}/"):
         return url_for("console.queue")
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -108,7 +109,7 @@ def logout() -> Response:
 def set_locale() -> Response:
     """Switch the language; a logged-in moderator keeps the choice on their account."""
     locale = request.form.get("locale", "")
-    if locale not in LOCALES:
+    if locale not in tuple(Language):
         abort(400)
     if current_user.is_authenticated:
         get_session().get(Moderator, current_user.id).locale = locale

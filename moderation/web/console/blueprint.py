@@ -3,8 +3,9 @@
 from flask import Blueprint, request
 
 from moderation.web.console.security import csrf
+from shared import console_urls
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
+bp = Blueprint("console", __name__, url_prefix=console_urls.PREFIX, template_folder="templates", static_folder="static")
 
 
 @bp.before_request
@@ -16,4 +17,4 @@ def _check_csrf() -> None:
 
 def wants_json() -> bool:
     """The request came from the page's script (fetch), not from a plain form."""
-    return request.accept_mimetypes.best == "application/json" or request.path.startswith("/console/api/")
+    return request.accept_mimetypes.best == "application/json" or request.path.startswith(f"{console_urls.PREFIX}/api/")

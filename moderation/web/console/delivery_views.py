@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from moderation.web.console.auth import admin_required
 from moderation.web.console.blueprint import bp
-from shared.models import Notification, NotificationChannel, NotificationStatus, Site
-from shared.notifications import NotificationKind, delivery_task, revive_dead
+from shared.models import Notification, NotificationChannel, Site
+from shared.notifications import delivery_task, revive_dead
+from shared.vocabulary import NotificationKind, NotificationStatus
 from shared.web.session import get_session
 
 PAGE = 100

@@ -1,20 +1,20 @@
 """The console in Russian (the default) or English: each moderator's choice, and labels for stored codes.
 
 Stored codes (reject reasons, categories, statuses) stay English in the database and the API; only
-their labels are translated, here, so the catalogs hold every string a moderator reads.
+their labels are translated, from the one catalog in shared/translations. Categories and reject
+reasons are labelled where they are defined (shared.categories, shared.vocabulary); the console's
+own words for statuses, queues, sorts and actions are here, one per member.
 """
-
-from pathlib import Path
 
 from flask import Flask, session
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from moderation.moderators.accounts import LOCALES
-
-TRANSLATIONS = Path(__file__).parent / "translations"
-DEFAULT_LOCALE = "ru"
+from shared.categories import SCORE_LABELS
+from shared.i18n import DEFAULT_LANGUAGE, TRANSLATIONS_DIR
+from shared.vocabulary import REJECT_REASON_LABELS as REASON_MESSAGES
+from shared.vocabulary import ActionKind, CommentStatus, Language, Queue, QueueSort
 
 # Why moderation.moderators.decisions refused an action, by its code (its own messages are English, for the API).
 DECISION_ERRORS = {
@@ -27,48 +27,45 @@ DECISION_ERRORS = {
     "invalid_until": _l("A suspension must end in the future."),
 }
 
-REJECT_REASON_LABELS = {
-    "spam": _l("Spam"), "toxicity": _l("Toxic"), "obscene": _l("Obscene"), "insult": _l("Insult"),
-    "threat": _l("Threat"), "identity_attack": _l("Identity attack"), "off_topic": _l("Off topic"),
-    "personal_data": _l("Personal data"), "other": _l("Other"),
-}
+REJECT_REASON_LABELS = {reason: _l(label) for reason, label in REASON_MESSAGES.items()}
 CATEGORY_LABELS = {
-    "toxicity": _l("toxicity"), "severe_toxicity": _l("severe toxicity"), "obscene": _l("obscenity"),
-    "insult": _l("insult"), "threat": _l("threat"), "identity_attack": _l("identity attack"), "spam": _l("spam"),
-    "banned_word": _l("banned word"), "suspect_word": _l("suspect word"),
+    **{score: _l(label) for score, label in SCORE_LABELS.items()},
+    "banned_words": _l("banned word"), "suspect_words": _l("suspect word"),
 }
 STATUS_LABELS = {
-    "pending": _l("being scored"), "review": _l("waiting for review"), "approved": _l("approved"),
-    "rejected": _l("rejected"),
+    CommentStatus.PENDING: _l("being scored"), CommentStatus.REVIEW: _l("waiting for review"),
+    CommentStatus.APPROVED: _l("approved"), CommentStatus.REJECTED: _l("rejected"),
 }
+# "pending" is the machine's queue, not a moderator's: the console does not offer it.
 QUEUE_LABELS = {
-    "review": _l("Review"), "reported": _l("Reported"), "rejected": _l("Rejected"), "approved": _l("Approved"),
-    "all": _l("All"),
+    Queue.REVIEW: _l("Review"), Queue.REPORTED: _l("Reported"), Queue.REJECTED: _l("Rejected"),
+    Queue.APPROVED: _l("Approved"), Queue.ALL: _l("All"),
 }
-SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "toxic": _l("Most toxic first")}
+SORT_LABELS = {QueueSort.NEWEST: _l("Newest first"), QueueSort.OLDEST: _l("Oldest first"),
+               QueueSort.TOXIC: _l("Most toxic first")}
 ACTION_LABELS = {
-    "approve": _l("approval"), "reject": _l("rejection"), "ban": _l("author ban"),
-    "suspend": _l("author suspension"), "undo": _l("undo of"),
+    ActionKind.APPROVE: _l("approval"), ActionKind.REJECT: _l("rejection"), ActionKind.BAN: _l("author ban"),
+    ActionKind.SUSPEND: _l("author suspension"), ActionKind.UNDO: _l("undo of"),
 }
 SUSPENSIONS = {"1d": (1, _l("for 1 day")), "7d": (7, _l("for 7 days")), "30d": (30, _l("for 30 days"))}
-LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+LANGUAGE_NAMES = {Language.RU: "Русский", Language.EN: "English"}
 
 
 def select_locale() -> str:
     """The logged-in moderator's language; before login, the one picked on the login page."""
     if current_user.is_authenticated:
-        return current_user.locale
+        return str(current_user.locale)
     chosen = session.get("locale")
-    return chosen if chosen in LOCALES else DEFAULT_LOCALE
+    return chosen if chosen in tuple(Language) else DEFAULT_LANGUAGE
 
 
-def label(labels: dict, code: str | None) -> str:
+def label(labels: dict, code: str | None) -> str:  # type: ignore[type-arg]
     """The translated label of a stored code; an unknown code is shown as it is."""
     return str(labels[code]) if code in labels else (code or "")
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE, BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE, BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
                       BABEL_DEFAULT_TIMEZONE=app.config["SETTINGS"].console.timezone)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from shared.settings import POLICY_SCORES
+from shared.categories import POLICY_SCORES
 from shared.site_policy import SitePolicy
 
 

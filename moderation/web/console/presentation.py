@@ -5,9 +5,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_translations
 
-from moderation.moderators.decisions import REJECT_REASONS
+from shared.reasons import Reason, ReasonCode
+from shared.vocabulary import OTHER_REASON, TOXIC_REJECT_REASONS
 
 
 def when(value: str | datetime | None) -> str:
@@ -23,14 +24,20 @@ def http_url(url: str | None) -> str:
 
 
 def suggested_reason(card: dict[str, Any]) -> str:
-    """The reject reason the verdict points to: its highest-scoring category over a threshold, else "other"."""
+    """The reject reason the verdict points to: its highest-scoring toxic category over a threshold, else "other"."""
     reasons = (card.get("verdict") or {}).get("reasons") or []
-    over = [r for r in reasons if r.get("code") == "category_threshold" and r.get("category") in REJECT_REASONS]
+    over = [r for r in reasons if r.get("code") == ReasonCode.CATEGORY_THRESHOLD and r.get("category") in TOXIC_REJECT_REASONS]
     if not over:
-        return "other"
+        return OTHER_REASON
     return max(over, key=lambda r: r.get("score", 0))["category"]
+
+
+def describe_reason(reason: dict[str, Any]) -> str:
+    """A stored reason in the moderator's language."""
+    return Reason.model_validate(reason).describe(get_translations())
 
 
 def init_presentation(app: Flask) -> None:
     app.jinja_env.filters.update(when=when, http_url=http_url)
-    app.jinja_env.globals.update(get_locale=get_locale, suggested_reason=suggested_reason)
+    app.jinja_env.globals.update(get_locale=get_locale, suggested_reason=suggested_reason,
+                                 describe_reason=describe_reason)

@@ -11,11 +11,11 @@ from moderation.moderators import queue as queues
 from moderation.web.console.blueprint import bp
 from moderation.web.console.i18n import QUEUE_LABELS
 from moderation.web.console.scope import sees_site, visible_sites
-from moderation.moderators.decisions import REJECT_REASONS
 from shared.models import Comment, Site
+from shared.vocabulary import REJECT_REASONS, Queue, QueueSort
 from shared.web.session import get_session
 
-CONSOLE_QUEUES = tuple(QUEUE_LABELS)  # "pending" is the machine's, not a moderator's, queue
+CONSOLE_QUEUES = tuple(QUEUE_LABELS)  # the queues the console labels: not "pending", the machine's
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ class QueueView:
 
     @classmethod
     def from_args(cls) -> "QueueView":
-        queue, sort = request.args.get("queue", "review"), request.args.get("sort", "newest")
+        queue, sort = request.args.get("queue", Queue.REVIEW), request.args.get("sort", QueueSort.NEWEST)
         return cls(
-            site_id=request.args.get("site", type=int), queue=queue if queue in CONSOLE_QUEUES else "review",
-            sort=sort if sort in queues.SORTS else "newest", search=request.args.get("q", "").strip()[:200],
+            site_id=request.args.get("site", type=int), queue=queue if queue in CONSOLE_QUEUES else Queue.REVIEW,
+            sort=sort if sort in tuple(QueueSort) else QueueSort.NEWEST, search=request.args.get("q", "").strip()[:200],
             page=max(request.args.get("page", 1, type=int), 1),
         )
 
