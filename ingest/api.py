@@ -24,7 +24,9 @@ def _enqueue(task_name: str, arg: int) -> None:
     # enqueue picks it up; the site still gets its 202.
     try:
         current_app.extensions["celery"].send_task(
-            task_name, args=[arg], retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
+            task_name,
+            args=[arg],
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception:
         log.exception("could not enqueue %s(%s); it will be picked up later", task_name, arg)

@@ -16,17 +16,29 @@ from shared.web.errors import ApiError
 
 def _columns(site_id: int, body: CommentIn) -> dict[str, Any]:
     return comment_row(
-        site_id=site_id, external_id=body.external_id, text=body.text, source=CommentSource.API,
-        article_id=body.article.id, article_url=str(body.article.url), article_title=body.article.title,
-        author_id=body.author.id, author_name=body.author.name, author_ip=str(body.author.ip) if body.author.ip else None,
-        author_user_agent=body.author.user_agent, author_registered_at=body.author.registered_at,
-        parent_external_id=body.parent_external_id, posted_at=body.posted_at,
+        site_id=site_id,
+        external_id=body.external_id,
+        text=body.text,
+        source=CommentSource.API,
+        article_id=body.article.id,
+        article_url=str(body.article.url),
+        article_title=body.article.title,
+        author_id=body.author.id,
+        author_name=body.author.name,
+        author_ip=str(body.author.ip) if body.author.ip else None,
+        author_user_agent=body.author.user_agent,
+        author_registered_at=body.author.registered_at,
+        parent_external_id=body.parent_external_id,
+        posted_at=body.posted_at,
     )
 
 
 def _refuse_conflicts(existing: Comment, body: CommentIn) -> None:
     """An external id names one comment: under one article, by one author."""
-    for field, ours, theirs in (("article.id", existing.article_id, body.article.id), ("author.id", existing.author_id, body.author.id)):
+    for field, ours, theirs in (
+        ("article.id", existing.article_id, body.article.id),
+        ("author.id", existing.author_id, body.author.id),
+    ):
         if ours != theirs:
             detail = {"field": field, "reason": f"comment {body.external_id!r} already has {field} {ours!r}"}
             raise ApiError(409, "conflict", "This external_id belongs to another comment.", [detail])
@@ -71,8 +83,11 @@ def _iso(value: Any) -> str | None:
 
 def _verdict_view(verdict: Verdict) -> dict[str, Any]:
     return {
-        "decision": verdict.decision, "version": verdict.version, "scores": verdict.scores,
-        "reasons": verdict.reasons, "decided_by": verdict.decided_by,
+        "decision": verdict.decision,
+        "version": verdict.version,
+        "scores": verdict.scores,
+        "reasons": verdict.reasons,
+        "decided_by": verdict.decided_by,
         "model": {"name": verdict.model_name, "version": verdict.model_version},
         "spam_model_version": verdict.spam_model_version,
         "decided_at": _iso(verdict.created_at),
@@ -81,21 +96,33 @@ def _verdict_view(verdict: Verdict) -> dict[str, Any]:
 
 def _human_view(action: ModerationAction) -> dict[str, Any]:
     return {
-        "action_id": action.id, "action": action.action, "decided_by": action.actor, "reason": action.reason,
-        "status": action.new_status, "decided_at": _iso(action.created_at),
+        "action_id": action.id,
+        "action": action.action,
+        "decided_by": action.actor,
+        "reason": action.reason,
+        "status": action.new_status,
+        "decided_at": _iso(action.created_at),
     }
 
 
 def comment_view(session: Session, comment: Comment) -> dict[str, Any]:
     """What GET /v1/comments/<id> answers: the status, the automatic verdict, the last human action."""
-    verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id, Verdict.version == comment.version))
+    verdict = session.scalar(
+        select(Verdict).where(Verdict.comment_id == comment.id, Verdict.version == comment.version)
+    )
     human = session.scalar(
-        select(ModerationAction).where(ModerationAction.comment_id == comment.id, ModerationAction.new_status.is_not(None))
-        .order_by(ModerationAction.id.desc()).limit(1)
+        select(ModerationAction)
+        .where(ModerationAction.comment_id == comment.id, ModerationAction.new_status.is_not(None))
+        .order_by(ModerationAction.id.desc())
+        .limit(1)
     )
     return {
-        "id": comment.id, "external_id": comment.external_id, "version": comment.version,
-        "status": comment.status, "created_at": _iso(comment.created_at), "updated_at": _iso(comment.updated_at),
+        "id": comment.id,
+        "external_id": comment.external_id,
+        "version": comment.version,
+        "status": comment.status,
+        "created_at": _iso(comment.created_at),
+        "updated_at": _iso(comment.updated_at),
         "verdict": _verdict_view(verdict) if verdict and comment.status != CommentStatus.PENDING else None,
         "moderation": _human_view(human) if human else None,
         "publish": publishable(comment.status, load_site_policy(comment.site.policy).mode),
@@ -105,7 +132,11 @@ def comment_view(session: Session, comment: Comment) -> dict[str, Any]:
 def record_report(session: Session, comment: Comment, body: ReportIn) -> bool:
     """Store a reader's report; False when this reader had already reported the comment."""
     values = {
-        "site_id": comment.site_id, "comment_id": comment.id, "reporter_id": body.reporter_id,
-        "reason": body.reason, "note": body.note, "created_at": utcnow(),
+        "site_id": comment.site_id,
+        "comment_id": comment.id,
+        "reporter_id": body.reporter_id,
+        "reason": body.reason,
+        "note": body.note,
+        "created_at": utcnow(),
     }
     return insert_ignoring_conflicts(session, CommentReport, values) is not None

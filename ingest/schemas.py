@@ -18,8 +18,10 @@ from shared.vocabulary import ReportReason, SpamLabel
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 # pydantic's own name for this format ("ipvanyaddress") is unknown to OpenAPI tools.
-IpAddress = Annotated[IPvAnyAddress, WithJsonSchema({"anyOf": [{"type": "string", "format": "ipv4"},
-                                                              {"type": "string", "format": "ipv6"}]})]
+IpAddress = Annotated[
+    IPvAnyAddress,
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]}),
+]
 
 
 def _timestamp_text(value: object) -> object:
@@ -50,8 +52,11 @@ class Strict(BaseModel):
 class ArticleIn(Strict):
     id: Id
     # Checked after normalisation, which may add a "/": the document promises one character less.
-    url: Annotated[HttpUrl, Field(max_length=2000),
-                   WithJsonSchema({"type": "string", "format": "uri", "minLength": 1, "maxLength": 1999})]
+    url: Annotated[
+        HttpUrl,
+        Field(max_length=2000),
+        WithJsonSchema({"type": "string", "format": "uri", "minLength": 1, "maxLength": 1999}),
+    ]
     title: Annotated[str, Field(max_length=1000)] | None = None
 
 

@@ -18,10 +18,18 @@ class IssuedSite:
     api_key: str  # shown once: only its hash is stored
 
 
-def create_site(session: Session, *, name: str, callback_url: str | None = None, api_key: str | None = None) -> IssuedSite:
+def create_site(
+    session: Session, *, name: str, callback_url: str | None = None, api_key: str | None = None
+) -> IssuedSite:
     """A new site with a fresh (or the given) API key and signing secret."""
     key = api_key or new_api_key()
-    site = Site(name=name, api_key_hash=hash_api_key(key), signing_secret=new_signing_secret(), callback_url=callback_url, policy={})
+    site = Site(
+        name=name,
+        api_key_hash=hash_api_key(key),
+        signing_secret=new_signing_secret(),
+        callback_url=callback_url,
+        policy={},
+    )
     session.add(site)
     session.flush()
     return IssuedSite(site, key)
@@ -43,4 +51,6 @@ def set_domain_rules(session: Session, site: Site, rule: str, domains: Iterable[
     ("https://www.Kazino.ru/" is kazino.ru), so rules written two ways are one rule."""
     names = {name for name in map(normalise_domain, domains) if name}
     session.execute(delete(SiteDomainRule).where(SiteDomainRule.site_id == site.id, SiteDomainRule.domain.in_(names)))
-    insert_many_ignoring_conflicts(session, SiteDomainRule, [{"site_id": site.id, "domain": d, "rule": rule} for d in sorted(names)])
+    insert_many_ignoring_conflicts(
+        session, SiteDomainRule, [{"site_id": site.id, "domain": d, "rule": rule} for d in sorted(names)]
+    )

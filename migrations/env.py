@@ -37,9 +37,11 @@ def run_migrations_online() -> None:
             connection.execute(text("SET lock_timeout = '10s'"))
             connection.commit()
         context.configure(
-            connection=connection, target_metadata=Base.metadata,
+            connection=connection,
+            target_metadata=Base.metadata,
             render_as_batch=not is_postgres,  # SQLite alters tables by copying them
-            transaction_per_migration=True, compare_type=True,
+            transaction_per_migration=True,
+            compare_type=True,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -22,8 +22,11 @@ def _lease(session: Session, notification_id: int, lease_s: float) -> Notificati
     now = utcnow()
     claimed = session.execute(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.status == NotificationStatus.PENDING,
-               or_(Notification.not_before.is_(None), Notification.not_before <= now))
+        .where(
+            Notification.id == notification_id,
+            Notification.status == NotificationStatus.PENDING,
+            or_(Notification.not_before.is_(None), Notification.not_before <= now),
+        )
         .values(not_before=now + timedelta(seconds=lease_s))
         .returning(Notification.id)
     ).scalar_one_or_none()
@@ -49,11 +52,20 @@ def claim_alert(session: Session, notification_id: int, *, lease_s: float) -> tu
 
 
 def record_attempt(
-    session: Session, notification_id: int, result: AttemptResult, policy: CallbackSettings | NotifySettings,
+    session: Session,
+    notification_id: int,
+    result: AttemptResult,
+    policy: CallbackSettings | NotifySettings,
 ) -> float | None:
     """Store the attempt and settle the row; returns the delay before the next try, if any."""
-    session.add(DeliveryAttempt(notification_id=notification_id, status_code=result.status_code,
-                                error=result.error, duration_ms=result.duration_ms))
+    session.add(
+        DeliveryAttempt(
+            notification_id=notification_id,
+            status_code=result.status_code,
+            error=result.error,
+            duration_ms=result.duration_ms,
+        )
+    )
     row = session.get(Notification, notification_id)
     row.attempts += 1
     row.last_error = result.error
@@ -73,5 +85,7 @@ def stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> 
     """Pending notifications nobody has tried for a while (their message was lost): (id, kind)."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     due = func.coalesce(Notification.not_before, Notification.created_at)
-    query = select(Notification.id, Notification.kind).where(Notification.status == NotificationStatus.PENDING, due < cutoff)
+    query = select(Notification.id, Notification.kind).where(
+        Notification.status == NotificationStatus.PENDING, due < cutoff
+    )
     return [(row.id, row.kind) for row in session.execute(query.order_by(Notification.id).limit(limit))]

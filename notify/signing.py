@@ -26,7 +26,14 @@ def signed_headers(secret: str, body: bytes, delivery_id: int, now: float | None
     }
 
 
-def verify(secret: str, headers: dict[str, str], body: bytes, *, tolerance_s: int = DEFAULT_TOLERANCE_S, now: float | None = None) -> bool:
+def verify(
+    secret: str,
+    headers: dict[str, str],
+    body: bytes,
+    *,
+    tolerance_s: int = DEFAULT_TOLERANCE_S,
+    now: float | None = None,
+) -> bool:
     """What a site does on receipt: a fresh timestamp and a matching signature (reference code)."""
     try:
         timestamp = int(headers[TIMESTAMP_HEADER])

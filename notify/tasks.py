@@ -19,7 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def _try_once(
-    task: Task, notification_id: int, *, what: str, claim_one: Callable[..., Any], send: Callable[[Any], AttemptResult],
+    task: Task,
+    notification_id: int,
+    *,
+    what: str,
+    claim_one: Callable[..., Any],
+    send: Callable[[Any], AttemptResult],
     policy: CallbackSettings | NotifySettings,
 ) -> None:
     """Claim the row, send without holding a transaction, record the attempt; schedule the retry if any."""
@@ -44,8 +49,14 @@ def _try_once(
 def deliver_callback(self: Task, notification_id: int) -> None:
     """Try one signed POST to the site; on a retryable failure, schedule the next try with backoff."""
     policy = self.app.settings.callback
-    _try_once(self, notification_id, what="callback", claim_one=claim, policy=policy,
-              send=lambda delivery: post_signed(delivery, timeout_s=policy.timeout_s))
+    _try_once(
+        self,
+        notification_id,
+        what="callback",
+        claim_one=claim,
+        policy=policy,
+        send=lambda delivery: post_signed(delivery, timeout_s=policy.timeout_s),
+    )
 
 
 @shared_task(name=task_names.SWEEP_PENDING_NOTIFICATIONS, bind=True)
@@ -87,5 +98,11 @@ def sweep_alerts(self: Task) -> int:
 def deliver_alert(self: Task, notification_id: int) -> None:
     """Send one alert through its channel; on a retryable failure, schedule the next try with backoff."""
     policy = self.app.settings.notify
-    _try_once(self, notification_id, what="alert", claim_one=claim_alert, policy=policy,
-              send=lambda claimed: channels.send(*claimed, policy, message_id=notification_id))
+    _try_once(
+        self,
+        notification_id,
+        what="alert",
+        claim_one=claim_alert,
+        policy=policy,
+        send=lambda claimed: channels.send(*claimed, policy, message_id=notification_id),
+    )

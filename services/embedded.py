@@ -73,15 +73,17 @@ def _wait_until_up(settings: Settings, timeout_s: float = 30) -> bool:
 
 def _banner(settings: Settings, key: str, password: str) -> str:
     url, console = settings.base_url, home_url(settings.base_url)
-    body = ('{"external_id":"c1","article":{"id":"a1","url":"https://luki.ru/news/1"},'
-            '"author":{"id":"u1","name":"Читатель"},"text":"Спасибо за новость!"}')
+    body = (
+        '{"external_id":"c1","article":{"id":"a1","url":"https://luki.ru/news/1"},'
+        '"author":{"id":"u1","name":"Читатель"},"text":"Спасибо за новость!"}'
+    )
     return f"""
 Comment moderation is running (embedded: SQLite database, SQLite broker, no servers needed).
   API         {url}   (health {url}/healthz, metrics {url}/metrics)
   demo site   API key: {key}
-              {'(from MOD_DEMO_SITE_KEY)' if settings.demo_site_key else '(new at every start; set MOD_DEMO_SITE_KEY to keep one)'}
+              {"(from MOD_DEMO_SITE_KEY)" if settings.demo_site_key else "(new at every start; set MOD_DEMO_SITE_KEY to keep one)"}
   console     {console}   user: {DEMO_MODERATOR}  password: {password}
-              {'(from MOD_DEMO_MODERATOR_PASSWORD)' if os.environ.get('MOD_DEMO_MODERATOR_PASSWORD') else '(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)'}
+              {"(from MOD_DEMO_MODERATOR_PASSWORD)" if os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") else "(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)"}
 
 Post a comment, then ask for its verdict:
   curl -s -X POST {url}/v1/comments -H 'Authorization: Bearer {key}' \\

@@ -13,7 +13,7 @@ _own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 if _own_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modsys-metrics-")
 
-from prometheus_client import multiprocess  # noqa: E402  (after the variable above)
+from prometheus_client import multiprocess
 
 from shared.settings import get_settings
 

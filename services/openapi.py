@@ -32,8 +32,12 @@ def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | No
 
 def _errors(*codes: int) -> dict[str, Any]:
     why = {
-        400: "Malformed JSON or query", 401: "No key, or a wrong one", 404: "Unknown id, or another site's",
-        409: "Conflicts with the current state", 413: "Body too large", 415: "Not JSON",
+        400: "Malformed JSON or query",
+        401: "No key, or a wrong one",
+        404: "Unknown id, or another site's",
+        409: "Conflicts with the current state",
+        413: "Body too large",
+        415: "Not JSON",
         422: "Invalid fields, each named with its reason",
     }
     return {str(code): _json(_ref("Error"), why[code]) for code in codes}
@@ -42,57 +46,92 @@ def _errors(*codes: int) -> dict[str, Any]:
 _OBJECT = {"type": "object"}
 _RESPONSE_SCHEMAS: dict[str, Any] = {
     "Error": {
-        "type": "object", "required": ["error", "message", "details"],
+        "type": "object",
+        "required": ["error", "message", "details"],
         "properties": {
-            "error": {"type": "string"}, "message": {"type": "string"},
-            "details": {"type": "array", "items": {"type": "object", "properties": {
-                "field": {"type": "string"}, "reason": {"type": "string"}}}},
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+            "details": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}},
+            },
         },
     },
     "Accepted": {
-        "type": "object", "required": ["id", "status", "version"],
+        "type": "object",
+        "required": ["id", "status", "version"],
         "properties": {"id": {"type": "integer"}, "status": {"enum": STATUSES}, "version": {"type": "integer"}},
     },
     "CommentStatus": {
-        "type": "object", "required": ["id", "external_id", "version", "status", "verdict", "moderation", "publish"],
+        "type": "object",
+        "required": ["id", "external_id", "version", "status", "verdict", "moderation", "publish"],
         "properties": {
-            "id": {"type": "integer"}, "external_id": {"type": "string"}, "version": {"type": "integer"},
-            "status": {"enum": STATUSES}, "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+            "id": {"type": "integer"},
+            "external_id": {"type": "string"},
+            "version": {"type": "integer"},
+            "status": {"enum": STATUSES},
+            "created_at": {"type": "string"},
+            "updated_at": {"type": "string"},
             "verdict": {"anyOf": [_OBJECT, {"type": "null"}]},
             "moderation": {"anyOf": [_OBJECT, {"type": "null"}]},
             "publish": {"type": "boolean"},
         },
     },
     "FeedbackRecorded": {
-        "type": "object", "required": ["comment_id", "label", "recorded"],
-        "properties": {"comment_id": {"type": "integer"}, "label": {"enum": ["spam", "ham"]},
-                       "recorded": {"type": "boolean"}},
+        "type": "object",
+        "required": ["comment_id", "label", "recorded"],
+        "properties": {
+            "comment_id": {"type": "integer"},
+            "label": {"enum": ["spam", "ham"]},
+            "recorded": {"type": "boolean"},
+        },
     },
     "ReportRecorded": {
-        "type": "object", "required": ["comment_id", "reporter_id", "recorded"],
-        "properties": {"comment_id": {"type": "integer"}, "reporter_id": {"type": "string"},
-                       "recorded": {"type": "boolean"}},
+        "type": "object",
+        "required": ["comment_id", "reporter_id", "recorded"],
+        "properties": {
+            "comment_id": {"type": "integer"},
+            "reporter_id": {"type": "string"},
+            "recorded": {"type": "boolean"},
+        },
     },
     "Decided": {
-        "type": "object", "required": ["comment_id", "status", "action_id", "decided_by"],
-        "properties": {"comment_id": {"type": "integer"}, "status": {"enum": STATUSES},
-                       "action_id": {"type": "integer"}, "decided_by": {"type": "string"},
-                       "reason": {"type": ["string", "null"]}},
+        "type": "object",
+        "required": ["comment_id", "status", "action_id", "decided_by"],
+        "properties": {
+            "comment_id": {"type": "integer"},
+            "status": {"enum": STATUSES},
+            "action_id": {"type": "integer"},
+            "decided_by": {"type": "string"},
+            "reason": {"type": ["string", "null"]},
+        },
     },
     "Banned": {
-        "type": "object", "required": ["action_id", "author_id", "kind", "until", "rejected_comment_ids"],
-        "properties": {"action_id": {"type": "integer"}, "author_id": {"type": "string"},
-                       "kind": {"enum": ["ban", "suspend"]}, "until": {"type": ["string", "null"]},
-                       "rejected_comment_ids": {"type": "array", "items": {"type": "integer"}}},
+        "type": "object",
+        "required": ["action_id", "author_id", "kind", "until", "rejected_comment_ids"],
+        "properties": {
+            "action_id": {"type": "integer"},
+            "author_id": {"type": "string"},
+            "kind": {"enum": ["ban", "suspend"]},
+            "until": {"type": ["string", "null"]},
+            "rejected_comment_ids": {"type": "array", "items": {"type": "integer"}},
+        },
     },
     "Undone": {
-        "type": "object", "required": ["action_id", "undoes_action_id"],
+        "type": "object",
+        "required": ["action_id", "undoes_action_id"],
         "properties": {"action_id": {"type": "integer"}, "undoes_action_id": {"type": "integer"}},
     },
     "QueuePage": {
-        "type": "object", "required": ["items", "page", "per_page", "total", "pages"],
-        "properties": {"items": {"type": "array", "items": _OBJECT}, "page": {"type": "integer"},
-                       "per_page": {"type": "integer"}, "total": {"type": "integer"}, "pages": {"type": "integer"}},
+        "type": "object",
+        "required": ["items", "page", "per_page", "total", "pages"],
+        "properties": {
+            "items": {"type": "array", "items": _OBJECT},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "pages": {"type": "integer"},
+        },
     },
 }
 _ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
@@ -110,59 +149,111 @@ def _v1_paths() -> dict[str, Any]:
     secured = {"security": [{"siteKey": []}]}
     comment = [_path_id("comment_id")]
     return {
-        "/v1/comments": {"post": {
-            **secured, "summary": "Submit a comment (or a new version of one) for moderation",
-            "requestBody": _body("CommentIn"),
-            "responses": {"202": _json(_ref("Accepted"), "Stored; a worker will decide it",
-                                       {"Location": {"schema": {"type": "string"}}}),
-                          **_errors(400, 401, 409, 413, 415, 422)},
-        }},
-        "/v1/comments/{comment_id}": {"get": {
-            **secured, "summary": "A comment's status, its verdict and the last human action", "parameters": comment,
-            "responses": {"200": _json(_ref("CommentStatus"), "The comment"), **_errors(401, 404)},
-        }},
-        "/v1/comments/{comment_id}/feedback": {"post": {
-            **secured, "summary": "Tell the site's spam model whether a comment is spam", "parameters": comment,
-            "requestBody": _body("FeedbackIn"),
-            "responses": {"202": _json(_ref("FeedbackRecorded"), "Recorded; the model learns it"),
-                          **_errors(400, 401, 404, 413, 415, 422)},
-        }},
-        "/v1/comments/{comment_id}/reports": {"post": {
-            **secured, "summary": "A reader reports a comment", "parameters": comment, "requestBody": _body("ReportIn"),
-            "responses": {"201": _json(_ref("ReportRecorded"), "A new report"),
-                          "200": _json(_ref("ReportRecorded"), "This reader had reported it already"),
-                          **_errors(400, 401, 404, 413, 415, 422)},
-        }},
-        "/v1/comments/{comment_id}/decision": {"post": {
-            **secured, "summary": "Approve or reject a comment", "parameters": comment, "requestBody": _body("DecisionIn"),
-            "responses": {"200": _json(_ref("Decided"), "Decided, audited, called back"),
-                          **_errors(400, 401, 404, 413, 415, 422)},
-        }},
-        "/v1/authors/{author_id}/ban": {"post": {
-            **secured, "summary": "Ban or suspend an author",
-            "parameters": [{"name": "author_id", "in": "path", "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/]+$"}}],
-            "requestBody": _body("BanIn", required=False),
-            "responses": {"200": _json(_ref("Banned"), "Banned; waiting comments rejected"),
-                          **_errors(400, 401, 404, 413, 415, 422)},
-        }},
-        "/v1/actions/{action_id}/undo": {"post": {
-            **secured, "summary": "Undo a decision or a ban", "parameters": [_path_id("action_id")],
-            "requestBody": _body("UndoIn", required=False),
-            "responses": {"200": _json(_ref("Undone"), "Undone (itself audited)"),
-                          **_errors(400, 401, 404, 409, 413, 415, 422)},
-        }},
-        "/v1/queue": {"get": {
-            **secured, "summary": "Comments waiting for a human (or another queue), paginated",
-            "parameters": [
-                {"name": "queue", "in": "query", "schema": {"enum": list(Queue), "default": Queue.REVIEW}},
-                {"name": "sort", "in": "query", "schema": {"enum": list(QueueSort), "default": QueueSort.NEWEST}},
-                {"name": "q", "in": "query", "schema": {"type": "string"}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-            ],
-            "responses": {"200": _json(_ref("QueuePage"), "One page"), **_errors(400, 401)},
-        }},
+        "/v1/comments": {
+            "post": {
+                **secured,
+                "summary": "Submit a comment (or a new version of one) for moderation",
+                "requestBody": _body("CommentIn"),
+                "responses": {
+                    "202": _json(
+                        _ref("Accepted"),
+                        "Stored; a worker will decide it",
+                        {"Location": {"schema": {"type": "string"}}},
+                    ),
+                    **_errors(400, 401, 409, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/comments/{comment_id}": {
+            "get": {
+                **secured,
+                "summary": "A comment's status, its verdict and the last human action",
+                "parameters": comment,
+                "responses": {"200": _json(_ref("CommentStatus"), "The comment"), **_errors(401, 404)},
+            }
+        },
+        "/v1/comments/{comment_id}/feedback": {
+            "post": {
+                **secured,
+                "summary": "Tell the site's spam model whether a comment is spam",
+                "parameters": comment,
+                "requestBody": _body("FeedbackIn"),
+                "responses": {
+                    "202": _json(_ref("FeedbackRecorded"), "Recorded; the model learns it"),
+                    **_errors(400, 401, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/comments/{comment_id}/reports": {
+            "post": {
+                **secured,
+                "summary": "A reader reports a comment",
+                "parameters": comment,
+                "requestBody": _body("ReportIn"),
+                "responses": {
+                    "201": _json(_ref("ReportRecorded"), "A new report"),
+                    "200": _json(_ref("ReportRecorded"), "This reader had reported it already"),
+                    **_errors(400, 401, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/comments/{comment_id}/decision": {
+            "post": {
+                **secured,
+                "summary": "Approve or reject a comment",
+                "parameters": comment,
+                "requestBody": _body("DecisionIn"),
+                "responses": {
+                    "200": _json(_ref("Decided"), "Decided, audited, called back"),
+                    **_errors(400, 401, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/authors/{author_id}/ban": {
+            "post": {
+                **secured,
+                "summary": "Ban or suspend an author",
+                "parameters": [
+                    {
+                        "name": "author_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/]+$"},
+                    }
+                ],
+                "requestBody": _body("BanIn", required=False),
+                "responses": {
+                    "200": _json(_ref("Banned"), "Banned; waiting comments rejected"),
+                    **_errors(400, 401, 404, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/actions/{action_id}/undo": {
+            "post": {
+                **secured,
+                "summary": "Undo a decision or a ban",
+                "parameters": [_path_id("action_id")],
+                "requestBody": _body("UndoIn", required=False),
+                "responses": {
+                    "200": _json(_ref("Undone"), "Undone (itself audited)"),
+                    **_errors(400, 401, 404, 409, 413, 415, 422),
+                },
+            }
+        },
+        "/v1/queue": {
+            "get": {
+                **secured,
+                "summary": "Comments waiting for a human (or another queue), paginated",
+                "parameters": [
+                    {"name": "queue", "in": "query", "schema": {"enum": list(Queue), "default": Queue.REVIEW}},
+                    {"name": "sort", "in": "query", "schema": {"enum": list(QueueSort), "default": QueueSort.NEWEST}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                ],
+                "responses": {"200": _json(_ref("QueuePage"), "One page"), **_errors(400, 401)},
+            }
+        },
     }
 
 
@@ -170,22 +261,36 @@ def _ops_paths() -> dict[str, Any]:
     text = {"content": {"text/plain": {"schema": {"type": "string"}}}}
     return {
         "/healthz": {"get": {"summary": "The process is up", "responses": {"200": _json(_OBJECT, "Up")}}},
-        "/readyz": {"get": {"summary": "Database and broker reachable", "responses": {
-            "200": _json(_OBJECT, "Ready"), "503": _json(_OBJECT, "Not ready, with the reason")}}},
-        "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Metrics", **text}}}},
+        "/readyz": {
+            "get": {
+                "summary": "Database and broker reachable",
+                "responses": {"200": _json(_OBJECT, "Ready"), "503": _json(_OBJECT, "Not ready, with the reason")},
+            }
+        },
+        "/metrics": {
+            "get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "Metrics", **text}}}
+        },
     }
 
 
 def build_openapi() -> dict[str, Any]:
     """The document: the v1 API, the ops endpoints, and the compatible APIs' own descriptions."""
-    _, defs = models_json_schema([(model, "validation") for model in REQUEST_MODELS],
-                                 ref_template="#/components/schemas/{model}")
+    _, defs = models_json_schema(
+        [(model, "validation") for model in REQUEST_MODELS], ref_template="#/components/schemas/{model}"
+    )
     return {
         "openapi": "3.1.0",
-        "info": {"title": "modsys", "version": "1",
-                 "description": "Self-hosted comment moderation: the site API, moderation API and compatible APIs."},
-        "paths": {**_v1_paths(), **_ops_paths(), **perspective_openapi.openapi_paths(),
-                  **akismet_openapi.openapi_paths()},
+        "info": {
+            "title": "modsys",
+            "version": "1",
+            "description": "Self-hosted comment moderation: the site API, moderation API and compatible APIs.",
+        },
+        "paths": {
+            **_v1_paths(),
+            **_ops_paths(),
+            **perspective_openapi.openapi_paths(),
+            **akismet_openapi.openapi_paths(),
+        },
         "components": {
             "schemas": {**defs["$defs"], **_RESPONSE_SCHEMAS},
             "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer", "description": "The site's API key"}},

@@ -67,7 +67,9 @@ def session_scope(database_url: str) -> Iterator[Session]:
         session.close()
 
 
-def insert_many_ignoring_conflicts(session: Session, model: type[Base], rows: list[dict[str, Any]], *returning: Any) -> list[Any]:
+def insert_many_ignoring_conflicts(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], *returning: Any
+) -> list[Any]:
     """One INSERT … ON CONFLICT DO NOTHING RETURNING for many rows: the inserted rows' columns."""
     if not rows:
         return []

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 
 def normalise_domain(entry: str) -> str:
-    """"https://WWW.Kazino.ru/path", "kazino.ru." and "xn--80asehdb.xn--p1ai" as "kazino.ru" and "онлайн.рф".
+    """ "https://WWW.Kazino.ru/path", "kazino.ru." and "xn--80asehdb.xn--p1ai" as "kazino.ru" and "онлайн.рф".
 
     Lower case, no scheme, path, port, "www." or trailing dot, and Unicode rather than punycode labels
     (links in comments are read as written, in Cyrillic). Empty when nothing is left.

@@ -13,7 +13,9 @@ from shared.models import SpamFeedback
 def record_spam_feedback(session: Session, *, site_id: int, comment_id: int, source: str, label: str) -> bool:
     """Store one label per (comment, source); True when it is new or changed, so there is something to learn."""
     existing = session.scalar(
-        select(SpamFeedback).where(SpamFeedback.comment_id == comment_id, SpamFeedback.source == source).with_for_update()
+        select(SpamFeedback)
+        .where(SpamFeedback.comment_id == comment_id, SpamFeedback.source == source)
+        .with_for_update()
     )
     if existing is not None and existing.label == label:
         return False  # the same feedback again: nothing new

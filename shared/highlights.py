@@ -12,7 +12,8 @@ def highlights(text: str, reasons: Sequence[dict[str, Any]]) -> list[dict[str, A
     """
     spans = sorted(
         (word["start"], word["end"], reason.get("category") or reason["code"])
-        for reason in reasons for word in reason.get("words", ())
+        for reason in reasons
+        for word in reason.get("words", ())
         if isinstance(word.get("start"), int) and 0 <= word["start"] < word["end"] <= len(text)
     )
     pieces, pos = [], 0

@@ -29,7 +29,7 @@ class QueueDepthCollector(Collector):
             with self.celery.connection_for_read() as conn, conn.channel() as channel:
                 for queue in QUEUES:
                     gauge.add_metric([queue], _depth(channel, queue))
-        except Exception as exc:  # a scrape must still answer while the broker is down
+        except Exception as exc:  # noqa: BLE001 (a scrape must still answer while the broker is down)
             log.warning("queue depth unavailable: %s", exc)
             return
         yield gauge
@@ -51,10 +51,16 @@ class ChannelHealthCollector(Collector):
         self.database_url = database_url
 
     def collect(self):  # type: ignore[no-untyped-def]
-        messages = GaugeMetricFamily("modsys_alert_messages", "Moderator alert messages by channel and status",
-                                     labels=["channel", "kind", "status"])
-        failing = GaugeMetricFamily("modsys_alert_channel_failing", "1 when the channel's last delivery attempt failed",
-                                    labels=["channel", "kind"])
+        messages = GaugeMetricFamily(
+            "modsys_alert_messages",
+            "Moderator alert messages by channel and status",
+            labels=["channel", "kind", "status"],
+        )
+        failing = GaugeMetricFamily(
+            "modsys_alert_channel_failing",
+            "1 when the channel's last delivery attempt failed",
+            labels=["channel", "kind"],
+        )
         try:
             with get_sessionmaker(self.database_url)() as session:
                 for channel_id, kind, status, count in session.execute(
@@ -65,7 +71,7 @@ class ChannelHealthCollector(Collector):
                     messages.add_metric([str(channel_id), kind, status], count)
                 for channel_id, kind, error in session.execute(_last_attempts()):
                     failing.add_metric([str(channel_id), kind], 0 if error is None else 1)
-        except Exception as exc:  # a scrape must still answer while the database is down
+        except Exception as exc:  # noqa: BLE001 (a scrape must still answer while the database is down)
             log.warning("channel health unavailable: %s", exc)
             return
         yield messages
@@ -77,7 +83,9 @@ def _last_attempts():  # type: ignore[no-untyped-def]
     latest = (
         select(Notification.channel_id, func.max(DeliveryAttempt.id).label("attempt_id"))
         .join(DeliveryAttempt, DeliveryAttempt.notification_id == Notification.id)
-        .where(Notification.channel_id.is_not(None)).group_by(Notification.channel_id).subquery()
+        .where(Notification.channel_id.is_not(None))
+        .group_by(Notification.channel_id)
+        .subquery()
     )
     return (
         select(NotificationChannel.id, NotificationChannel.kind, DeliveryAttempt.error)

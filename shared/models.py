@@ -252,7 +252,10 @@ class CommentReport(Base):
     """A reader of the site reports a comment; one report per reader and comment."""
 
     __tablename__ = "comment_reports"
-    __table_args__ = (UniqueConstraint("comment_id", "reporter_id"), Index("ix_comment_reports_site_id_resolved_at", "site_id", "resolved_at"))
+    __table_args__ = (
+        UniqueConstraint("comment_id", "reporter_id"),
+        Index("ix_comment_reports_site_id_resolved_at", "site_id", "resolved_at"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -296,7 +299,9 @@ class NotificationChannel(Base):
     digest_max_items: Mapped[int] = mapped_column(Integer)  # comments shown in one digest
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    last_event_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)  # covered up to here
+    last_event_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), default=0
+    )  # covered up to here
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -313,12 +318,16 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))  # NotificationKind
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))  # None: about an author
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE")
+    )  # None: about an author
     # What the message is about: an automatic verdict, or a moderator's action (one of the two).
     verdict_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
     # A moderator alert goes to a channel instead of the site's callback URL.
-    channel_id: Mapped[int | None] = mapped_column(ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notification_channels.id", ondelete="CASCADE"), index=True
+    )
     target_url: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.PENDING)

@@ -19,12 +19,15 @@ def record_events(session: Session, events: Iterable[tuple[int, int, str]]) -> l
     if not events:
         return []
     channels = session.execute(
-        select(NotificationChannel.site_id, NotificationChannel.events)
-        .where(NotificationChannel.active.is_(True), NotificationChannel.site_id.in_({e[0] for e in events}))
+        select(NotificationChannel.site_id, NotificationChannel.events).where(
+            NotificationChannel.active.is_(True), NotificationChannel.site_id.in_({e[0] for e in events})
+        )
     ).all()
     wanted = {(site_id, kind) for site_id, kinds in channels for kind in kinds}
     kept = [e for e in events if (e[0], e[2]) in wanted]
     now = utcnow()
-    session.add_all(ModerationEvent(site_id=site_id, comment_id=comment_id, kind=kind, created_at=now)
-                    for site_id, comment_id, kind in kept)
+    session.add_all(
+        ModerationEvent(site_id=site_id, comment_id=comment_id, kind=kind, created_at=now)
+        for site_id, comment_id, kind in kept
+    )
     return sorted({site_id for site_id, _, _ in kept})

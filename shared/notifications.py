@@ -21,6 +21,9 @@ def revive_dead(session: Session, ids: list[int] | None = None) -> list[tuple[in
         query = query.where(Notification.id.in_(ids))
     revived = [(row.id, row.kind) for row in session.execute(query.order_by(Notification.id))]
     if revived:
-        session.execute(update(Notification).where(Notification.id.in_([i for i, _ in revived]))
-                        .values(status=NotificationStatus.PENDING, attempts=0, not_before=None))
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_([i for i, _ in revived]))
+            .values(status=NotificationStatus.PENDING, attempts=0, not_before=None)
+        )
     return revived

@@ -142,15 +142,23 @@ def _threshold_phrase(category: str, score: float, threshold: float, decision: D
 
 def _words_phrase(category: str, words: Sequence[WordSpan]) -> Phrase:
     listed = ", ".join(w.word for w in words)
-    return phrase("words (%(category)s): %(words)s", category=SCORE_LABELS.get(category, category), words=listed,
-                  translate=["category"])
+    return phrase(
+        "words (%(category)s): %(words)s",
+        category=SCORE_LABELS.get(category, category),
+        words=listed,
+        translate=["category"],
+    )
 
 
 def threshold_reason(category: str, score: float, threshold: float, decision: Decision) -> Reason:
     """A score at or above one of the policy's thresholds."""
     return Reason(
-        code=ReasonCode.CATEGORY_THRESHOLD, category=category, decision=decision, score=round(score, 4),
-        threshold=threshold, message=f"{category} {score:.2f} ≥ {decision} threshold {threshold:.2f}",
+        code=ReasonCode.CATEGORY_THRESHOLD,
+        category=category,
+        decision=decision,
+        score=round(score, 4),
+        threshold=threshold,
+        message=f"{category} {score:.2f} ≥ {decision} threshold {threshold:.2f}",
         phrases=(_threshold_phrase(category, score, threshold, decision),),
     )
 
@@ -158,15 +166,23 @@ def threshold_reason(category: str, score: float, threshold: float, decision: De
 def matched_words_reason(category: str, words: Sequence[WordSpan]) -> Reason:
     """The toxicity lexicon's words of one category, as written in the comment."""
     return Reason(
-        code=ReasonCode.MATCHED_WORDS, category=category, words=tuple(words),
-        message=f"{category}: " + ", ".join(w.word for w in words), phrases=(_words_phrase(category, words),),
+        code=ReasonCode.MATCHED_WORDS,
+        category=category,
+        words=tuple(words),
+        message=f"{category}: " + ", ".join(w.word for w in words),
+        phrases=(_words_phrase(category, words),),
     )
 
 
 def _worded_from_fields(reason: Reason) -> tuple[Phrase, ...]:
     """Words for the reasons whose fields say everything (rows stored before reasons carried phrases)."""
-    if reason.code == ReasonCode.CATEGORY_THRESHOLD and reason.category and reason.score is not None \
-            and reason.threshold is not None and reason.decision in _OVER:
+    if (
+        reason.code == ReasonCode.CATEGORY_THRESHOLD
+        and reason.category
+        and reason.score is not None
+        and reason.threshold is not None
+        and reason.decision in _OVER
+    ):
         return (_threshold_phrase(reason.category, reason.score, reason.threshold, reason.decision),)
     if reason.code == ReasonCode.MATCHED_WORDS and reason.category and reason.words:
         return (_words_phrase(reason.category, reason.words),)

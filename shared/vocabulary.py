@@ -126,6 +126,10 @@ class EventKind(StrEnum):
         return {Decision.REVIEW: cls.REVIEW, Decision.REJECT: cls.REJECT}.get(decision)
 
 
+# What a new channel hears about unless told otherwise: what needs a moderator.
+DEFAULT_CHANNEL_EVENTS: Final = (EventKind.REVIEW, EventKind.REPORT)
+
+
 class ChannelKind(StrEnum):
     """Where moderators hear about comments."""
 
@@ -133,6 +137,11 @@ class ChannelKind(StrEnum):
     SLACK = "slack"
     TELEGRAM = "telegram"
     EMAIL = "email"
+
+    @property
+    def target_is_url(self) -> bool:
+        """Its target is a URL (whose path may be its secret, as Slack's is), not an address or a chat id."""
+        return self in (ChannelKind.WEBHOOK, ChannelKind.SLACK)
 
 
 class NotificationKind(StrEnum):

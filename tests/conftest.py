@@ -1,8 +1,10 @@
-"""Infrastructure fixtures: a real PostgreSQL database and a real Redis broker for the whole run.
+"""Infrastructure fixtures: a real PostgreSQL database and a real Redis broker, claimed on first use.
 
 TEST_DATABASE_URL names a PostgreSQL database the tests may use to create their own
 (`modsys_tests_<pid>`, dropped at the end); TEST_REDIS_URL a Redis server (default 127.0.0.1:6379)
-of whose databases 9 to 15 each run claims a free one to flush and use as its broker.
+of whose databases 9 to 15 each run claims a free one to flush and use as its broker. Nothing is
+claimed or connected at import: a test that asks for neither (marked "not servers" at collection)
+runs with both servers down.
 """
 
 import os
@@ -29,6 +31,15 @@ REDIS_SERVER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip
 # a database of its own, marked in database 0 with an expiring key.
 REDIS_DATABASES = range(9, 16)
 CLAIM_S = 3600
+# The fixtures that reach a server: a test that uses any of them (directly or through another
+# fixture) is marked "servers", and `make test-fast` runs the others.
+SERVER_FIXTURES = frozenset({"database_url", "redis_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
 
 
 def _claim_redis_database() -> int:
@@ -36,16 +47,20 @@ def _claim_redis_database() -> int:
     for database in REDIS_DATABASES:
         if marks.set(f"modsys-tests:redis-db:{database}", os.getpid(), nx=True, ex=CLAIM_S):
             return database
-    raise RuntimeError(f"every Redis database {REDIS_DATABASES.start}-{REDIS_DATABASES.stop - 1} is claimed by a "
-                       "test run; wait for one to end, or delete its modsys-tests:redis-db:* key in database 0")
+    raise RuntimeError(
+        f"every Redis database {REDIS_DATABASES.start}-{REDIS_DATABASES.stop - 1} is claimed by a "
+        "test run; wait for one to end, or delete its modsys-tests:redis-db:* key in database 0"
+    )
 
 
-REDIS_DB = _claim_redis_database()
-REDIS_URL = f"{REDIS_SERVER}/{REDIS_DB}"
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis database of this run's own, claimed on first use and released at the end."""
+    database = _claim_redis_database()
+    yield f"{REDIS_SERVER}/{database}"
+    redis.Redis.from_url(f"{REDIS_SERVER}/0").delete(f"modsys-tests:redis-db:{database}")
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    redis.Redis.from_url(f"{REDIS_SERVER}/0").delete(f"modsys-tests:redis-db:{REDIS_DB}")
 # One database per test run, so two runs on one machine (a developer's and CI's) never truncate each other's rows.
 TEST_DB = f"modsys_tests_{os.getpid()}"
 
@@ -70,19 +85,19 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(REDIS_URL)
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
     client.flushdb()
     yield client
     client.flushdb()
 
 
 @pytest.fixture
-def settings(database_url: str, redis_client: redis.Redis) -> Settings:
+def settings(database_url: str, redis_url: str, redis_client: redis.Redis) -> Settings:
     # site_cache_s=0: every test truncates with RESTART IDENTITY, so the next test's site 1 is a
     # new site that a process-wide cache would mistake for the old one. tests/compat/test_site_cache.py
     # covers the cache itself.
-    return Settings(database_url=database_url, broker_url=REDIS_URL, site_cache_s=0)
+    return Settings(database_url=database_url, broker_url=redis_url, site_cache_s=0)
 
 
 @pytest.fixture(autouse=True)

@@ -20,12 +20,25 @@ def test_domain_rules_written_before_normalisation_become_one_rule_each_the_late
     upgrade(url, "3df0d19d102d")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO sites (id, name, api_key_hash, signing_secret, policy, created_at) "
-                          "VALUES (1, 'luki', 'h', 's', '{}', '2026-11-30')"))
-        for rule_id, domain, rule in [(1, "https://kazino.ru/", "block"), (2, "kazino.ru", "allow"),
-                                      (3, "WWW.Pskov.ru", "allow"), (4, "https://", "block")]:
-            conn.execute(text("INSERT INTO site_domain_rules (id, site_id, domain, rule, created_at) "
-                              "VALUES (:id, 1, :domain, :rule, '2026-11-30')"), {"id": rule_id, "domain": domain, "rule": rule})
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, name, api_key_hash, signing_secret, policy, created_at) "
+                "VALUES (1, 'luki', 'h', 's', '{}', '2026-11-30')"
+            )
+        )
+        for rule_id, domain, rule in [
+            (1, "https://kazino.ru/", "block"),
+            (2, "kazino.ru", "allow"),
+            (3, "WWW.Pskov.ru", "allow"),
+            (4, "https://", "block"),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO site_domain_rules (id, site_id, domain, rule, created_at) "
+                    "VALUES (:id, 1, :domain, :rule, '2026-11-30')"
+                ),
+                {"id": rule_id, "domain": domain, "rule": rule},
+            )
     upgrade(url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT domain, rule FROM site_domain_rules ORDER BY domain")).all()

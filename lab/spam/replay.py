@@ -46,8 +46,13 @@ def figures(labels: Sequence[int], scores: Sequence[float], threshold: float) ->
     y, s = np.asarray(labels), np.asarray(scores)
     predicted = (s >= threshold).astype(int)
     auc = float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else None
-    return Figures(float(precision_score(y, predicted, zero_division=0)), float(recall_score(y, predicted, zero_division=0)),
-                   float(f1_score(y, predicted, zero_division=0)), auc, len(y))
+    return Figures(
+        float(precision_score(y, predicted, zero_division=0)),
+        float(recall_score(y, predicted, zero_division=0)),
+        float(f1_score(y, predicted, zero_division=0)),
+        auc,
+        len(y),
+    )
 
 
 class Replay:
@@ -69,28 +74,55 @@ class Replay:
     def _comment(self, item: StreamItem) -> Comment:
         self._n += 1
         when = datetime.fromtimestamp(item.created_at, UTC)
-        return Comment(site_id=self.site_id, external_id=f"r-{self._n}", text=item.text, text_sha256="-", status=CommentStatus.PENDING,
-                       article_id=item.article_id, article_url="https://example.org/a", author_id=item.author_id, author_name=item.author_id,
-                       author_ip=item.ip or None, created_at=when, updated_at=when, queued_at=when)
+        return Comment(
+            site_id=self.site_id,
+            external_id=f"r-{self._n}",
+            text=item.text,
+            text_sha256="-",
+            status=CommentStatus.PENDING,
+            article_id=item.article_id,
+            article_url="https://example.org/a",
+            author_id=item.author_id,
+            author_name=item.author_id,
+            author_ip=item.ip or None,
+            created_at=when,
+            updated_at=when,
+            queued_at=when,
+        )
 
     def _status(self, score: float) -> str:
         # What the pipeline would have decided, so author history builds up as on a live site.
-        return CommentStatus.REJECTED if score >= self.reject else CommentStatus.REVIEW if score >= self.review else CommentStatus.APPROVED
+        return (
+            CommentStatus.REJECTED
+            if score >= self.reject
+            else CommentStatus.REVIEW
+            if score >= self.review
+            else CommentStatus.APPROVED
+        )
 
     def score(self, items: Sequence[StreamItem]) -> tuple[list[int], list[float]]:
         """Store and score the items in batches; their comment ids and spam scores."""
         ids, scores = [], []
         for start in range(0, len(items), self.batch):
             with session_scope(self.database_url) as session:
-                comments = [self._comment(item) for item in items[start:start + self.batch]]
+                comments = [self._comment(item) for item in items[start : start + self.batch]]
                 session.add_all(comments)
                 session.flush()
                 for comment, result in zip(comments, self.scorer.score(session, comments), strict=True):
                     comment.status = self._status(result.score)
                     # Stored like the worker's verdicts: the learner reads the signals' weights from them.
-                    session.add(Verdict(comment_id=comment.id, version=1, decision=comment.status, scores={SPAM: result.score},
-                                        reasons=[r.as_json() for r in spam_reasons(result)], model_name="replay", model_version="-",
-                                        spam_model_version=result.model_version))
+                    session.add(
+                        Verdict(
+                            comment_id=comment.id,
+                            version=1,
+                            decision=comment.status,
+                            scores={SPAM: result.score},
+                            reasons=[r.as_json() for r in spam_reasons(result)],
+                            model_name="replay",
+                            model_version="-",
+                            spam_model_version=result.model_version,
+                        )
+                    )
                     ids.append(comment.id)
                     scores.append(result.score)
         return ids, scores
@@ -99,15 +131,22 @@ class Replay:
         """Moderators decide these comments; the spam model learns, as the learn task does."""
         with session_scope(self.database_url) as session:
             for comment_id, label in zip(comment_ids, labels, strict=True):
-                record_spam_feedback(session, site_id=self.site_id, comment_id=comment_id, source="moderator",
-                                     label=SpamLabel.SPAM if label else SpamLabel.HAM)
+                record_spam_feedback(
+                    session,
+                    site_id=self.site_id,
+                    comment_id=comment_id,
+                    source="moderator",
+                    label=SpamLabel.SPAM if label else SpamLabel.HAM,
+                )
             return learn_site(session, self.site_id)
 
     def close(self) -> None:
         self._folder.cleanup()
 
 
-def learning_run(items: Sequence[StreamItem], *, teach_share: float, review: float, reject: float, seed: int = 0) -> tuple[list[float], float]:
+def learning_run(
+    items: Sequence[StreamItem], *, teach_share: float, review: float, reject: float, seed: int = 0
+) -> tuple[list[float], float]:
     """Score the stream in order; moderators decide `teach_share` of each batch and the model learns.
 
     Returns every item's score and the scoring rate in comments per second (learning excluded).
@@ -118,7 +157,7 @@ def learning_run(items: Sequence[StreamItem], *, teach_share: float, review: flo
     spent = 0.0
     try:
         for start in range(0, len(items), replay.batch):
-            chunk = items[start:start + replay.batch]
+            chunk = items[start : start + replay.batch]
             began = time.perf_counter()
             ids, chunk_scores = replay.score(chunk)
             spent += time.perf_counter() - began

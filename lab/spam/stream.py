@@ -204,7 +204,7 @@ CAMPAIGN_NAMES = tuple(c.name for c in CAMPAIGNS)
 
 _EMOJI = ("🔥", "💰", "✅", "👉", "💯", "⚡", "🎁", "‼️")
 # Cyrillic letters and the Latin letters that print the same.
-_LOOKALIKE = dict(zip("аеоросхуАВЕКМНОРСТХ", "aeopocxyABEKMHOPCTX"))
+_LOOKALIKE = dict(zip("аеоросхуАВЕКМНОРСТХ", "aeopocxyABEKMHOPCTX", strict=True))
 _DIGIT_AS_LETTER = {"0": "О", "3": "З", "1": "l", "6": "б", "4": "Ч"}
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _SHORTENERS = ("bit.ly", "clck.ru", "vk.cc", "tinyurl.com")
@@ -431,7 +431,7 @@ def _ham_items(
     ips = {a: [_ip(_HAM_NETS, rng) for _ in range(rng.randint(1, 3))] + [rng.choice(shared_ips)] for a in authors}
     times = sorted(rng.uniform(0.0, duration) for _ in texts)
     items = []
-    for text, t in zip(texts, times):
+    for text, t in zip(texts, times, strict=True):
         author = rng.choices(authors, activity)[0]
         article = _article_at(t, articles, rng)
         items.append(StreamItem(text, 0, author, rng.choice(ips[author]), STREAM_START + t, article))

@@ -43,10 +43,13 @@ def evaluate(
     labels = np.asarray([int(label) for _, label in pairs], dtype=int)
     scores = score_texts(scorer, texts, batch)
     return metrics_from_scores(
-        texts, labels, scores,
-        review_threshold=review_threshold, reject_threshold=reject_threshold, worst=worst,
-    ) | {"scorer": getattr(scorer, "name", type(scorer).__name__),
-         "version": getattr(scorer, "version", "")}
+        texts,
+        labels,
+        scores,
+        review_threshold=review_threshold,
+        reject_threshold=reject_threshold,
+        worst=worst,
+    ) | {"scorer": getattr(scorer, "name", type(scorer).__name__), "version": getattr(scorer, "version", "")}
 
 
 def metrics_from_scores(
@@ -64,7 +67,7 @@ def metrics_from_scores(
     both_classes = 0 < labels.sum() < len(labels)
     auc = float(roc_auc_score(labels, scores)) if both_classes else None
     return {
-        "n": int(len(labels)),
+        "n": len(labels),
         "n_toxic": int(labels.sum()),
         "roc_auc": auc,
         "review": {"threshold": review_threshold, **_at_threshold(labels, scores, review_threshold)},
@@ -171,8 +174,7 @@ def format_speed_report(report: dict) -> str:
             f"scorer: {report['scorer']}",
             f"load: {report['load_s']:.3f} s",
             f"one at a time: {report['single_per_s']:.0f} comments/s ({report['n_single']} comments)",
-            f"batches of {report['batch']}: {report['batched_per_s']:.0f} comments/s "
-            f"({report['n_texts']} comments)",
+            f"batches of {report['batch']}: {report['batched_per_s']:.0f} comments/s ({report['n_texts']} comments)",
             f"peak RSS: {report['rss_mb']:.0f} MB",
             f"batched_per_s={report['batched_per_s']:.0f} single_per_s={report['single_per_s']:.0f} "
             f"load_s={report['load_s']:.3f} rss_mb={report['rss_mb']:.0f}",
@@ -183,16 +185,26 @@ def format_speed_report(report: dict) -> str:
 # Disguises that abusers use, for an obfuscated copy of a test set. Some of them normalize() undoes
 # (look-alikes, spaced or dotted letters, stretched letters, masks, zero-width chars), some it
 # does not (transliteration, a space or dot inside a word, a doubled or dropped letter).
-_LOOKALIKE = dict(zip("аеорсхук", "aeopcxyk"))
-_DIGIT_LOOKALIKE = dict(zip("озчби", "03461"))
-_TRANSLIT = dict(zip("абвгдезийклмнопрстуфхцыэ", "abvgdeziyklmnoprstufhcye"))
+_LOOKALIKE = dict(zip("аеорсхук", "aeopcxyk", strict=True))
+_DIGIT_LOOKALIKE = dict(zip("озчби", "03461", strict=True))
+_TRANSLIT = dict(zip("абвгдезийклмнопрстуфхцыэ", "abvgdeziyklmnoprstufhcye", strict=True))
 _TRANSLIT.update({"ж": "zh", "ч": "ch", "ш": "sh", "щ": "sch", "ю": "yu", "я": "ya", "ь": "", "ъ": "", "ё": "yo"})
 _VOWELS = frozenset("аеиоуыэюяё")
 _RUSSIAN_WORD = re.compile(r"[А-Яа-яЁё]+")
 
 
-DISGUISES = ("latin", "digits", "spaced", "stretched", "masked", "case_or_zero_width",
-             "translit", "split", "doubled", "dropped_vowel")
+DISGUISES = (
+    "latin",
+    "digits",
+    "spaced",
+    "stretched",
+    "masked",
+    "case_or_zero_width",
+    "translit",
+    "split",
+    "doubled",
+    "dropped_vowel",
+)
 
 
 def obfuscate(text: str, rng: random.Random, rate: float = 0.35, kinds: Sequence[str] = DISGUISES) -> str:

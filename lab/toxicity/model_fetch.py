@@ -63,10 +63,10 @@ def fetch_detoxify(
 def _model_urls() -> dict[str, str]:
     """Detoxify's own checkpoint URLs when it is installed."""
     try:
-        from detoxify.detoxify import MODEL_URLS as detoxify_urls
+        from detoxify.detoxify import MODEL_URLS as DETOXIFY_URLS
     except ImportError:
         return MODEL_URLS
-    return detoxify_urls
+    return DETOXIFY_URLS
 
 
 def download(url: str, target: Path) -> Path:

@@ -48,9 +48,7 @@ def train_toxicity_model(csv_path: Path, out_dir: Path, *, folds: int = 5, seed:
     return train_from_pairs(read_pairs(Path(csv_path)), out_dir, folds=folds, seed=seed)
 
 
-def train_from_pairs(
-    pairs: Iterable[tuple[str, int]], out_dir: Path, *, folds: int = 5, seed: int = 0
-) -> dict:
+def train_from_pairs(pairs: Iterable[tuple[str, int]], out_dir: Path, *, folds: int = 5, seed: int = 0) -> dict:
     """Train from (text, label) pairs, write config.json + weights.npz to out_dir, return metrics."""
     pairs = list(pairs)
     labels = np.array([int(label) for _, label in pairs], dtype=np.int8)
@@ -64,13 +62,11 @@ def train_from_pairs(
     metrics = _cross_validate(counts, labels, folds, seed, obfuscated, augmented)
     buckets, idf, coef, intercept = _fit(counts, labels, seed, augmented)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
-    metrics["n_buckets"] = int(len(buckets))
+    metrics["n_buckets"] = len(buckets)
     calibration = metrics.pop("calibration")
     config = _config(calibration, metrics, folds, seed)
     _write(Path(out_dir), config, buckets, idf, coef, intercept)
-    metrics["file_bytes"] = {
-        name: (Path(out_dir) / name).stat().st_size for name in (CONFIG_FILE, ARRAYS_FILE)
-    }
+    metrics["file_bytes"] = {name: (Path(out_dir) / name).stat().st_size for name in (CONFIG_FILE, ARRAYS_FILE)}
     return metrics
 
 

@@ -34,8 +34,15 @@ def find_moderator(session: Session, username: str) -> Moderator | None:
     return session.scalar(select(Moderator).where(Moderator.username == username))
 
 
-def create_moderator(session: Session, *, username: str, password: str, role: str = ModeratorRole.MODERATOR,
-                     locale: str = "ru", sites: Sequence[Site] = ()) -> Moderator:
+def create_moderator(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str = ModeratorRole.MODERATOR,
+    locale: str = "ru",
+    sites: Sequence[Site] = (),
+) -> Moderator:
     """A new active account, limited to `sites` (none: every site); the caller commits."""
     username = username.strip()
     if not username or len(username) > MAX_USERNAME:
@@ -46,7 +53,9 @@ def create_moderator(session: Session, *, username: str, password: str, role: st
         raise ModeratorError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     if find_moderator(session, username) is not None:
         raise ModeratorError(f"a moderator named {username!r} already exists")
-    moderator = Moderator(username=username, password_hash=hash_password(password), role=role, locale=locale, active=True)
+    moderator = Moderator(
+        username=username, password_hash=hash_password(password), role=role, locale=locale, active=True
+    )
     set_sites(moderator, sites)
     session.add(moderator)
     session.flush()

@@ -78,8 +78,14 @@ def _owe_callback(session: Session, site: Site, action: ModerationAction, payloa
     if not site.callback_url:
         return []
     notification = Notification(
-        kind=NotificationKind.SITE_CALLBACK, site_id=site.id, comment_id=action.comment_id, action_id=action.id,
-        target_url=site.callback_url, payload=payload, status=NotificationStatus.PENDING, attempts=0,
+        kind=NotificationKind.SITE_CALLBACK,
+        site_id=site.id,
+        comment_id=action.comment_id,
+        action_id=action.id,
+        target_url=site.callback_url,
+        payload=payload,
+        status=NotificationStatus.PENDING,
+        attempts=0,
     )
     session.add(notification)
     session.flush()
@@ -90,9 +96,16 @@ def _comment_payload(comment: Comment, action: ModerationAction) -> dict[str, An
     # An undo can put a comment back in review or pending: the payload's decision then names that status.
     decision = Decision.of_status(comment.status) or comment.status
     payload = {
-        "event": "comment.decided", "comment_id": comment.id, "external_id": comment.external_id,
-        "version": comment.version, "status": comment.status, "decision": decision,
-        "decided_by": action.actor, "action_id": action.id, "reason": action.reason, "note": action.note,
+        "event": "comment.decided",
+        "comment_id": comment.id,
+        "external_id": comment.external_id,
+        "version": comment.version,
+        "status": comment.status,
+        "decision": decision,
+        "decided_by": action.actor,
+        "action_id": action.id,
+        "reason": action.reason,
+        "note": action.note,
         "publish": publishable(comment.status, load_site_policy(comment.site.policy).mode),
     }
     if action.undoes_id is not None:
@@ -109,29 +122,45 @@ def _validate_reason(action: str, reason: str | None) -> str | None:
 
 
 def _apply(
-    session: Session, comment: Comment, action_kind: ActionKind, *, actor: str, reason: str | None,
-    note: str | None, parent: ModerationAction | None = None,
+    session: Session,
+    comment: Comment,
+    action_kind: ActionKind,
+    *,
+    actor: str,
+    reason: str | None,
+    note: str | None,
+    parent: ModerationAction | None = None,
 ) -> Outcome:
     """Set the comment's status, write the audit row, the callback and the label."""
     previous = comment.status
     comment.status, comment.updated_at = Decision(action_kind.value).status, utcnow()
     action = ModerationAction(
-        site_id=comment.site_id, comment_id=comment.id, author_id=comment.author_id, actor=actor,
-        action=action_kind, reason=reason, note=note, previous_status=previous, new_status=comment.status,
-        parent_id=parent.id if parent else None, undone=False,
+        site_id=comment.site_id,
+        comment_id=comment.id,
+        author_id=comment.author_id,
+        actor=actor,
+        action=action_kind,
+        reason=reason,
+        note=note,
+        previous_status=previous,
+        new_status=comment.status,
+        parent_id=parent.id if parent else None,
+        undone=False,
     )
     session.add(action)
     session.flush()
     # A decision answers the readers' reports on the comment.
     session.execute(
-        update(CommentReport).where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
         .values(resolved_at=utcnow())
     )
     label = _spam_label(action_kind, reason)
     if label is None:  # this actor's earlier label on the comment no longer stands
         session.execute(delete(SpamFeedback).where(SpamFeedback.comment_id == comment.id, SpamFeedback.source == actor))
-    learnt = label is not None and record_spam_feedback(session, site_id=comment.site_id, comment_id=comment.id,
-                                                        source=actor, label=label)
+    learnt = label is not None and record_spam_feedback(
+        session, site_id=comment.site_id, comment_id=comment.id, source=actor, label=label
+    )
     owed = _owe_callback(session, comment.site, action, _comment_payload(comment, action))
     return Outcome(action, owed, comment.site_id if learnt else None)
 
@@ -144,7 +173,13 @@ def _locked_comment(session: Session, comment_id: int) -> Comment:
 
 
 def decide_comment(
-    session: Session, comment_id: int, decision: str, *, actor: str, reason: str | None = None, note: str | None = None,
+    session: Session,
+    comment_id: int,
+    decision: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    note: str | None = None,
 ) -> Outcome:
     """Approve or reject one comment, whatever its status (a human overrides the machine)."""
     if decision not in HUMAN_DECISIONS:
@@ -155,23 +190,42 @@ def decide_comment(
 
 
 def decide_many(
-    session: Session, comment_ids: Sequence[int], decision: str, *, actor: str, reason: str | None = None,
+    session: Session,
+    comment_ids: Sequence[int],
+    decision: str,
+    *,
+    actor: str,
+    reason: str | None = None,
 ) -> list[Outcome]:
     """A bulk action: the same decision on each comment, in one transaction."""
     return [decide_comment(session, comment_id, decision, actor=actor, reason=reason) for comment_id in comment_ids]
 
 
-def _author_payload(event: str, action: ModerationAction, until: datetime | None, rejected: list[int]) -> dict[str, Any]:
+def _author_payload(
+    event: str, action: ModerationAction, until: datetime | None, rejected: list[int]
+) -> dict[str, Any]:
     return {
-        "event": event, "author_id": action.author_id, "until": as_utc(until).isoformat() if until else None,
-        "reason": action.reason, "note": action.note, "decided_by": action.actor, "action_id": action.id,
+        "event": event,
+        "author_id": action.author_id,
+        "until": as_utc(until).isoformat() if until else None,
+        "reason": action.reason,
+        "note": action.note,
+        "decided_by": action.actor,
+        "action_id": action.id,
         "rejected_comment_ids": rejected,
     }
 
 
 def ban_author(
-    session: Session, site: Site, author_id: str, *, actor: str, reason: str | None = None,
-    until: datetime | None = None, note: str | None = None, comment_id: int | None = None,
+    session: Session,
+    site: Site,
+    author_id: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    until: datetime | None = None,
+    note: str | None = None,
+    comment_id: int | None = None,
 ) -> Outcome:
     """Ban (or, with `until`, suspend) an author: their waiting comments are rejected, new ones too."""
     reason = _validate_reason(ActionKind.REJECT, reason)
@@ -180,15 +234,26 @@ def ban_author(
     if comment_id is not None and session.scalar(select(Comment.site_id).where(Comment.id == comment_id)) != site.id:
         raise DecisionError("not_found", f"No comment {comment_id} on this site.")  # the comment that prompted it
     kind = ActionKind.SUSPEND if until is not None else ActionKind.BAN
-    ban = ModerationAction(site_id=site.id, comment_id=comment_id, author_id=author_id, actor=actor, action=kind,
-                           reason=reason, note=note, undone=False)
+    ban = ModerationAction(
+        site_id=site.id,
+        comment_id=comment_id,
+        author_id=author_id,
+        actor=actor,
+        action=kind,
+        reason=reason,
+        note=note,
+        undone=False,
+    )
     session.add(ban)
     session.flush()
-    session.add(AuthorRestriction(site_id=site.id, author_id=author_id, kind=kind, until=until, reason=reason,
-                                  action_id=ban.id))
+    session.add(
+        AuthorRestriction(site_id=site.id, author_id=author_id, kind=kind, until=until, reason=reason, action_id=ban.id)
+    )
     waiting = session.scalars(
-        select(Comment).where(Comment.site_id == site.id, Comment.author_id == author_id, Comment.status.in_(WAITING_STATUSES))
-        .order_by(Comment.id).with_for_update()
+        select(Comment)
+        .where(Comment.site_id == site.id, Comment.author_id == author_id, Comment.status.in_(WAITING_STATUSES))
+        .order_by(Comment.id)
+        .with_for_update()
     ).all()
     outcome = Outcome(ban)
     for comment in waiting:
@@ -197,7 +262,9 @@ def ban_author(
         outcome.learn_site_id = outcome.learn_site_id or rejected.learn_site_id
         outcome.rejected.append(rejected.action)
     event = "author.suspended" if until is not None else "author.banned"
-    outcome.notifications += _owe_callback(session, site, ban, _author_payload(event, ban, until, [c.id for c in waiting]))
+    outcome.notifications += _owe_callback(
+        session, site, ban, _author_payload(event, ban, until, [c.id for c in waiting])
+    )
     return outcome
 
 
@@ -211,19 +278,22 @@ def _undo_decision(session: Session, undo: ModerationAction, original: Moderatio
     session.flush()
     # The label goes with the decision: a retrained model no longer learns it (the online model
     # keeps what it learnt until `modctl train-spam` retrains from the remaining labels).
-    session.execute(delete(SpamFeedback).where(SpamFeedback.comment_id == comment.id,
-                                               SpamFeedback.source == original.actor))
+    session.execute(
+        delete(SpamFeedback).where(SpamFeedback.comment_id == comment.id, SpamFeedback.source == original.actor)
+    )
     return Outcome(undo, _owe_callback(session, comment.site, undo, _comment_payload(comment, undo)))
 
 
 def _undo_restriction(session: Session, undo: ModerationAction, original: ModerationAction) -> Outcome:
-    session.execute(update(AuthorRestriction).where(AuthorRestriction.action_id == original.id)
-                    .values(lifted_at=utcnow()))
+    session.execute(
+        update(AuthorRestriction).where(AuthorRestriction.action_id == original.id).values(lifted_at=utcnow())
+    )
     undo.author_id = original.author_id
     outcome = Outcome(undo)
     restored = []
-    children = session.scalars(select(ModerationAction).where(
-        ModerationAction.parent_id == original.id, ModerationAction.undone.is_(False)))
+    children = session.scalars(
+        select(ModerationAction).where(ModerationAction.parent_id == original.id, ModerationAction.undone.is_(False))
+    )
     for child in children.all():
         try:
             child_undo = _undo_one(session, child, actor=undo.actor, parent=undo)
@@ -232,16 +302,29 @@ def _undo_restriction(session: Session, undo: ModerationAction, original: Modera
         outcome.notifications += child_undo.notifications
         restored.append(child.comment_id)
     site = session.get(Site, original.site_id)
-    outcome.notifications += _owe_callback(session, site, undo, {
-        **_author_payload("author.unbanned", undo, None, []), "restored_comment_ids": restored,
-        "undoes_action_id": original.id,
-    })
+    outcome.notifications += _owe_callback(
+        session,
+        site,
+        undo,
+        {
+            **_author_payload("author.unbanned", undo, None, []),
+            "restored_comment_ids": restored,
+            "undoes_action_id": original.id,
+        },
+    )
     return outcome
 
 
 def _undo_one(session: Session, original: ModerationAction, *, actor: str, parent: ModerationAction | None) -> Outcome:
-    undo = ModerationAction(site_id=original.site_id, actor=actor, action=ActionKind.UNDO, reason=None,
-                            undoes_id=original.id, parent_id=parent.id if parent else None, undone=False)
+    undo = ModerationAction(
+        site_id=original.site_id,
+        actor=actor,
+        action=ActionKind.UNDO,
+        reason=None,
+        undoes_id=original.id,
+        parent_id=parent.id if parent else None,
+        undone=False,
+    )
     session.add(undo)
     session.flush()
     if original.action in (ActionKind.BAN, ActionKind.SUSPEND):

@@ -51,7 +51,8 @@ class Decided:
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
     """The comments still waiting, in the given order; decided or unknown ids drop out."""
     rows = session.scalars(
-        select(Comment).where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+        select(Comment)
+        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
         .options(joinedload(Comment.site))
     ).unique()
     by_id = {comment.id: comment for comment in rows}
@@ -59,8 +60,12 @@ def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
 
 
 def _decide(
-    comment: Comment, toxicity: ToxicityResult, spam: SpamResult, defaults: PolicySettings,
-    policy: SitePolicy, facts: AuthorFacts,
+    comment: Comment,
+    toxicity: ToxicityResult,
+    spam: SpamResult,
+    defaults: PolicySettings,
+    policy: SitePolicy,
+    facts: AuthorFacts,
 ) -> Decided:
     scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, SPAM: round(spam.score, 4)}
     decision, reasons = decide(scores, site_policy(defaults, policy))
@@ -72,11 +77,21 @@ def _decide(
 def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
     """Insert the verdicts; {comment id: verdict id} for those no other worker stored first."""
     now = utcnow()
-    rows = [{
-        "comment_id": d.comment.id, "version": d.comment.version, "decision": d.decision,
-        "scores": d.scores, "reasons": d.reasons_json, "spam_model_version": d.spam_model_version,
-        "decided_by": "auto", "model_name": scorer.name, "model_version": scorer.version, "created_at": now,
-    } for d in batch]
+    rows = [
+        {
+            "comment_id": d.comment.id,
+            "version": d.comment.version,
+            "decision": d.decision,
+            "scores": d.scores,
+            "reasons": d.reasons_json,
+            "spam_model_version": d.spam_model_version,
+            "decided_by": "auto",
+            "model_name": scorer.name,
+            "model_version": scorer.version,
+            "created_at": now,
+        }
+        for d in batch
+    ]
     inserted = insert_many_ignoring_conflicts(session, Verdict, rows, Verdict.comment_id, Verdict.id)
     return {row.comment_id: row.id for row in inserted}
 
@@ -86,16 +101,23 @@ def _set_statuses(session: Session, batch: list[Decided]) -> None:
     for decision in {d.decision for d in batch}:
         scored = [(d.comment.id, d.comment.version) for d in batch if d.decision == decision]
         session.execute(
-            update(Comment).where(tuple_(Comment.id, Comment.version).in_(scored))
+            update(Comment)
+            .where(tuple_(Comment.id, Comment.version).in_(scored))
             .values(status=decision.status, updated_at=utcnow())
         )
 
 
 def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
     return {
-        "event": "comment.decided", "comment_id": d.comment.id, "external_id": d.comment.external_id,
-        "version": d.comment.version, "status": d.decision.status, "decision": d.decision,
-        "decided_by": "auto", "verdict_id": verdict_id, "reasons": d.reasons_json,
+        "event": "comment.decided",
+        "comment_id": d.comment.id,
+        "external_id": d.comment.external_id,
+        "version": d.comment.version,
+        "status": d.decision.status,
+        "decision": d.decision,
+        "decided_by": "auto",
+        "verdict_id": verdict_id,
+        "reasons": d.reasons_json,
         "publish": publishable(d.decision.status, d.mode),
     }
 
@@ -103,18 +125,33 @@ def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
 def _owe_callbacks(session: Session, batch: list[Decided], verdict_ids: dict[int, int]) -> list[int]:
     """Record the site callbacks in the verdicts' transaction (outbox rows); their ids."""
     now = utcnow()
-    rows = [{
-        "kind": NotificationKind.SITE_CALLBACK, "site_id": d.comment.site_id, "comment_id": d.comment.id,
-        "verdict_id": verdict_ids[d.comment.id], "target_url": d.comment.site.callback_url,
-        "payload": _callback_payload(d, verdict_ids[d.comment.id]),
-        "status": NotificationStatus.PENDING, "attempts": 0, "created_at": now,
-    } for d in batch if d.comment.site.callback_url]
+    rows = [
+        {
+            "kind": NotificationKind.SITE_CALLBACK,
+            "site_id": d.comment.site_id,
+            "comment_id": d.comment.id,
+            "verdict_id": verdict_ids[d.comment.id],
+            "target_url": d.comment.site.callback_url,
+            "payload": _callback_payload(d, verdict_ids[d.comment.id]),
+            "status": NotificationStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for d in batch
+        if d.comment.site.callback_url
+    ]
     return [row.id for row in insert_many_ignoring_conflicts(session, Notification, rows)]
 
 
 def score_and_decide(
-    session: Session, comments: Sequence[Comment], *, scorer: ToxicityScorer, spam: SpamScorer,
-    defaults: PolicySettings, record: bool = True, unknown_authors: Collection[tuple[int, str]] = (),
+    session: Session,
+    comments: Sequence[Comment],
+    *,
+    scorer: ToxicityScorer,
+    spam: SpamScorer,
+    defaults: PolicySettings,
+    record: bool = True,
+    unknown_authors: Collection[tuple[int, str]] = (),
     reported: Mapping[Comment, Sequence[Signal]] | None = None,
 ) -> list[Decided]:
     """Score comments (one model call) and apply their sites' policies; stores nothing but spam counters.
@@ -149,15 +186,28 @@ def _record_events(session: Session, batch: list[Decided]) -> list[int]:
 
 
 def moderate_comments(
-    session: Session, comment_ids: Sequence[int], *, scorer: ToxicityScorer, spam: SpamScorer, defaults: PolicySettings,
-    unknown_authors: Collection[tuple[int, str]] = (), reported: Mapping[Comment, Sequence[Signal]] | None = None,
+    session: Session,
+    comment_ids: Sequence[int],
+    *,
+    scorer: ToxicityScorer,
+    spam: SpamScorer,
+    defaults: PolicySettings,
+    unknown_authors: Collection[tuple[int, str]] = (),
+    reported: Mapping[Comment, Sequence[Signal]] | None = None,
 ) -> Moderated:
     """Decide a batch of pending comments with one model call each."""
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
         return Moderated([], [])
-    batch = score_and_decide(session, comments, scorer=scorer, spam=spam, defaults=defaults,
-                             unknown_authors=unknown_authors, reported=reported)
+    batch = score_and_decide(
+        session,
+        comments,
+        scorer=scorer,
+        spam=spam,
+        defaults=defaults,
+        unknown_authors=unknown_authors,
+        reported=reported,
+    )
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)
@@ -169,10 +219,14 @@ def moderate_comments(
 def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:
     """Pending comments nobody has queued for a while; marks them queued now."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
-    ids = list(session.scalars(
-        select(Comment.id).where(Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff)
-        .order_by(Comment.queued_at).limit(limit)
-    ))
+    ids = list(
+        session.scalars(
+            select(Comment.id)
+            .where(Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff)
+            .order_by(Comment.queued_at)
+            .limit(limit)
+        )
+    )
     if ids:
         session.execute(update(Comment).where(Comment.id.in_(ids)).values(queued_at=utcnow()))
     return ids

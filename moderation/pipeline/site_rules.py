@@ -64,7 +64,9 @@ class AuthorFacts:
 
 
 def author_facts(
-    session: Session, comments: Sequence[Comment], policies: dict[int, SitePolicy],
+    session: Session,
+    comments: Sequence[Comment],
+    policies: dict[int, SitePolicy],
     unknown: Collection[tuple[int, str]] = (),
 ) -> AuthorFacts:
     """None is looked up for `unknown` authors: ids made up for these comments have no past."""
@@ -74,7 +76,9 @@ def author_facts(
     if needs_counts:
         rows = session.execute(
             select(Comment.site_id, Comment.author_id, func.count())
-            .where(tuple_(Comment.site_id, Comment.author_id).in_(needs_counts), Comment.status == CommentStatus.APPROVED)
+            .where(
+                tuple_(Comment.site_id, Comment.author_id).in_(needs_counts), Comment.status == CommentStatus.APPROVED
+            )
             .group_by(Comment.site_id, Comment.author_id)
         )
         approved = {(site_id, author_id): count for site_id, author_id, count in rows}
@@ -90,8 +94,14 @@ _LISTS = {
 def _words_reason(code: ReasonCode, words: list[WordSpan]) -> Reason:
     decision, wording = _LISTS[code]
     listed = ", ".join(w.word for w in words)
-    return Reason(code=code, category=code.value, decision=decision, words=tuple(words), message=f"{code}: {listed}",
-                  phrases=(phrase(wording, words=listed),))
+    return Reason(
+        code=code,
+        category=code.value,
+        decision=decision,
+        words=tuple(words),
+        message=f"{code}: {listed}",
+        phrases=(phrase(wording, words=listed),),
+    )
 
 
 def _restriction_reason(restriction: AuthorRestriction) -> Reason:
@@ -100,8 +110,9 @@ def _restriction_reason(restriction: AuthorRestriction) -> Reason:
         words = phrase("the author is banned (%(reason)s)", reason=why, translate=["reason"])
     else:
         until = as_utc(restriction.until).strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
-        words = phrase("the author is suspended until %(until)s UTC (%(reason)s)", reason=why, translate=["reason"],
-                       until=until)
+        words = phrase(
+            "the author is suspended until %(until)s UTC (%(reason)s)", reason=why, translate=["reason"], until=until
+        )
     return Reason.of(ReasonCode.AUTHOR_BANNED, [words], decision=Decision.REJECT, action_id=restriction.action_id)
 
 
@@ -109,7 +120,9 @@ def _new_author_reason(approved: int, reviewed: int) -> Reason:
     words = plural_phrase(
         "new author: %(approved)d approved comment, the site reviews the first %(reviewed)d",
         "new author: %(approved)d approved comments, the site reviews the first %(reviewed)d",
-        number="approved", approved=approved, reviewed=reviewed,
+        number="approved",
+        approved=approved,
+        reviewed=reviewed,
     )
     return Reason.of(ReasonCode.NEW_AUTHOR, [words], decision=Decision.REVIEW, approved_comments=approved)
 

@@ -21,14 +21,21 @@ log = logging.getLogger(__name__)
 # (comment, version), so a redelivered or swept copy changes nothing. celery-batches acks a
 # batch when it returns, failed or not: a failed batch leaves its comments pending, and the
 # sweeper re-enqueues them.
-@shared_task(name=task_names.SCORE_COMMENT, base=Batches, bind=True, acks_late=True, flush_every=64, flush_interval=0.05)
+@shared_task(
+    name=task_names.SCORE_COMMENT, base=Batches, bind=True, acks_late=True, flush_every=64, flush_interval=0.05
+)
 def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
     """Score a batch of comments, store their verdicts, then hand the site callbacks to notify."""
     settings = self.app.settings
     comment_ids = [request.args[0] for request in requests]
     with session_scope(settings.database_url) as session:
-        moderated = moderate_comments(session, comment_ids, scorer=get_scorer(settings.toxicity),
-                                      spam=get_spam_scorer(settings), defaults=settings.policy)
+        moderated = moderate_comments(
+            session,
+            comment_ids,
+            scorer=get_scorer(settings.toxicity),
+            spam=get_spam_scorer(settings),
+            defaults=settings.policy,
+        )
     for notification_id in moderated.callbacks:  # after the commit, so the notify worker finds the rows
         self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
     for site_id in moderated.alert_sites:

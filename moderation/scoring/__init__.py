@@ -8,14 +8,22 @@ from typing import Protocol
 from moderation.scoring.lexicon import Match
 from shared.categories import CATEGORIES
 
-__all__ = ["CATEGORIES", "Match", "ScorerLoadError", "ToxicityResult", "ToxicityScorer", "UnknownBackend", "load_embedded_scorer"]
+__all__ = [
+    "CATEGORIES",
+    "Match",
+    "ScorerLoadError",
+    "ToxicityResult",
+    "ToxicityScorer",
+    "UnknownBackendError",
+    "load_embedded_scorer",
+]
 
 
 class ScorerLoadError(ValueError):
     """A backend cannot load; the message names the setting (MOD_...) to fix."""
 
 
-class UnknownBackend(ValueError):
+class UnknownBackendError(ValueError):
     """MOD_TOXICITY__BACKEND names no backend."""
 
 

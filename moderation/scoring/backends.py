@@ -3,7 +3,7 @@
 from functools import cache
 from pathlib import Path
 
-from moderation.scoring import ScorerLoadError, ToxicityScorer, UnknownBackend, load_embedded_scorer
+from moderation.scoring import ScorerLoadError, ToxicityScorer, UnknownBackendError, load_embedded_scorer
 from shared.settings import DetoxifySettings, ToxicitySettings, TransformersSettings
 
 EXTRA_HINT = "install the [detoxify] extra (pip install -e '.[detoxify]') to use MOD_TOXICITY__BACKEND={backend}"
@@ -17,7 +17,7 @@ def _load(backend: str, model_dir: str | None, detoxify_json: str, transformers_
         return _load_detoxify(DetoxifySettings.model_validate_json(detoxify_json))
     if backend == "transformers":
         return _load_transformers(TransformersSettings.model_validate_json(transformers_json))
-    raise UnknownBackend(f"unknown toxicity backend {backend!r} (known: embedded, detoxify, transformers)")
+    raise UnknownBackendError(f"unknown toxicity backend {backend!r} (known: embedded, detoxify, transformers)")
 
 
 def _load_detoxify(settings: DetoxifySettings) -> ToxicityScorer:

@@ -195,12 +195,10 @@ class EmbeddedScorer:
         toxicity = self._toxicity(texts, [n.text for n in normalized], languages)
         return [
             _result(float(tox), langs, find_matches(text, norm))
-            for text, norm, langs, tox in zip(texts, normalized, languages, toxicity)
+            for text, norm, langs, tox in zip(texts, normalized, languages, toxicity, strict=True)
         ]
 
-    def _toxicity(
-        self, texts: list[str], normalized: list[str], languages: list[tuple[str, ...]]
-    ) -> np.ndarray:
+    def _toxicity(self, texts: list[str], normalized: list[str], languages: list[tuple[str, ...]]) -> np.ndarray:
         """Max over the comment's languages of each language's model probability."""
         scores = np.zeros(len(texts))
         # With no letters or digits the model would return its prior (~0.5): nothing to judge.

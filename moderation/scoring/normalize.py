@@ -34,10 +34,10 @@ _WORK = re.compile(
 )
 
 # Latin letters that look like Cyrillic ones in print; a word made only of these is ambiguous.
-_STRONG = dict(zip("acekmhopbtxy", "асекмнорвтху"))
+_STRONG = dict(zip("acekmhopbtxy", "асекмнорвтху", strict=True))
 # Looser look-alikes, trusted only inside a word that already has Cyrillic letters.
-_WEAK = dict(zip("uinr", "иипг"))
-_DIGITS = dict(zip("01346", "оизчб"))
+_WEAK = dict(zip("uinr", "иипг", strict=True))
+_DIGITS = dict(zip("01346", "оизчб", strict=True))
 _TO_CYRILLIC = str.maketrans({**_STRONG, **_WEAK, **_DIGITS, "@": "а"})
 _LETTERS_TO_CYRILLIC = str.maketrans({**_STRONG, **_WEAK, "@": "а"})
 
@@ -157,29 +157,24 @@ def _add_chain(
 
 
 def _is_split_word(tokens: list[tuple[int, int]], word: str) -> bool:
-    """"х.у.й" is; "из-за", "и я в", "1.5" and "т.е." are not.
+    """ "х.у.й" is; "из-за", "и я в", "1.5" and "т.е." are not.
 
     A split word has a one-letter piece, is not all one-letter words or mostly digits, and has
     at least 3 letters: two single letters ("т.е.", "т.к.", "и.о.", "у.е.") are an abbreviation.
     """
     single = any(e - s == 1 for s, e in tokens)
     return (
-        single
-        and len(word) >= 3
-        and not set(word) <= _ONE_LETTER_WORDS
-        and len(_DIGIT.findall(word)) * 2 < len(word)
+        single and len(word) >= 3 and not set(word) <= _ONE_LETTER_WORDS and len(_DIGIT.findall(word)) * 2 < len(word)
     )
 
 
-def _add_word(
-    out: _Builder, word: str, starts: list[int], ends: list[int], prefer_cyrillic: bool
-) -> None:
+def _add_word(out: _Builder, word: str, starts: list[int], ends: list[int], prefer_cyrillic: bool) -> None:
     """Append one word with look-alikes resolved and runs of 3+ letters squeezed to one."""
     word = _to_cyrillic(word, prefer_cyrillic)
     pos = 0
     for m in _REPEAT.finditer(word):
         s, e = m.span()
-        out.add(word[pos : s + 1], starts[pos : s + 1], ends[pos:s] + [ends[e - 1]])
+        out.add(word[pos : s + 1], starts[pos : s + 1], [*ends[pos:s], ends[e - 1]])
         pos = e
     out.add(word[pos:], starts[pos:], ends[pos:])
 
@@ -192,11 +187,8 @@ def _to_cyrillic(word: str, prefer_cyrillic: bool) -> str:
     latin = _LATIN.findall(word)
     n_digits = len(_DIGIT.findall(word))
     ambiguous = all(ch in _STRONG for ch in latin)
-    if n_cyr:
-        convert = ambiguous or n_cyr >= len(latin)
-    else:
-        # A word of look-alikes only ("cyka") is Russian only in a mostly Russian comment.
-        convert = prefer_cyrillic and bool(latin) and ambiguous
+    # A word of look-alikes only ("cyka") is Russian only in a mostly Russian comment.
+    convert = (ambiguous or n_cyr >= len(latin)) if n_cyr else (prefer_cyrillic and bool(latin) and ambiguous)
     if not convert:
         return word
     letters = n_cyr + len(latin)

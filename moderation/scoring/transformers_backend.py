@@ -141,7 +141,11 @@ class TransformersScorer:
             return []
         probs = self._probabilities(texts)
         per_text = [
-            {self.label_map[label]: float(p) for label, p in zip(self.labels, row) if label in self.label_map}
+            {
+                self.label_map[label]: float(p)
+                for label, p in zip(self.labels, row, strict=True)
+                if label in self.label_map
+            }
             for row in probs.tolist()
         ]
         return results(texts, per_text)

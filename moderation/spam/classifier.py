@@ -45,8 +45,15 @@ Example = tuple[str, Sequence[str], int]
 
 def _config(n_features: int) -> dict:
     """What the features depend on; a stored model is only valid with the same config."""
-    return {"format": FORMAT, "n_features": n_features, "analyzer": "char_wb", "ngram_range": list(NGRAM_RANGE),
-            "tf": "1+log", "signal_value": SIGNAL_VALUE, "signal_prefix": SIGNAL_PREFIX}
+    return {
+        "format": FORMAT,
+        "n_features": n_features,
+        "analyzer": "char_wb",
+        "ngram_range": list(NGRAM_RANGE),
+        "tf": "1+log",
+        "signal_value": SIGNAL_VALUE,
+        "signal_prefix": SIGNAL_PREFIX,
+    }
 
 
 @cache
@@ -57,8 +64,13 @@ def _counter(n_features: int) -> NgramCounter:
     otherwise be paid again for every site and every version a worker holds.
     """
     vectorizer = HashingVectorizer(
-        analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=n_features,
-        alternate_sign=False, norm=None, lowercase=False, dtype=np.float32,
+        analyzer="char_wb",
+        ngram_range=NGRAM_RANGE,
+        n_features=n_features,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        dtype=np.float32,
     )
     return NgramCounter(vectorizer)
 
@@ -160,8 +172,12 @@ class SpamModel:
 
 
 def train_spam_model(
-    examples: Sequence[Example], *, offsets: Sequence[float] | None = None,
-    n_features: int = DEFAULT_N_FEATURES, epochs: int = 5, seed: int = 0,
+    examples: Sequence[Example],
+    *,
+    offsets: Sequence[float] | None = None,
+    n_features: int = DEFAULT_N_FEATURES,
+    epochs: int = 5,
+    seed: int = 0,
 ) -> SpamModel:
     """Retrain from scratch from all labelled examples (what `modctl train-spam` runs from the database)."""
     model = SpamModel.empty(n_features)

@@ -27,28 +27,44 @@ NEW_ACCOUNT = timedelta(days=1)
 def _ago(delta: timedelta) -> Phrase:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 120:
-        return plural_phrase("account registered %(minutes)d minute ago",
-                             "account registered %(minutes)d minutes ago", number="minutes", minutes=minutes)
-    return plural_phrase("account registered %(hours)d hour ago", "account registered %(hours)d hours ago",
-                         number="hours", hours=minutes // 60)
+        return plural_phrase(
+            "account registered %(minutes)d minute ago",
+            "account registered %(minutes)d minutes ago",
+            number="minutes",
+            minutes=minutes,
+        )
+    return plural_phrase(
+        "account registered %(hours)d hour ago",
+        "account registered %(hours)d hours ago",
+        number="hours",
+        hours=minutes // 60,
+    )
 
 
 def duplicate_signal(count: int, window_s: int) -> Signal | None:
     if count < 1:
         return None
     weight = min(1.5 + 0.5 * math.log2(count), 4.0)
-    same = plural_phrase("same text as %(count)d comment in the last %(minutes)d min",
-                         "same text as %(count)d comments in the last %(minutes)d min",
-                         number="count", count=count, minutes=window_s // 60)
+    same = plural_phrase(
+        "same text as %(count)d comment in the last %(minutes)d min",
+        "same text as %(count)d comments in the last %(minutes)d min",
+        number="count",
+        count=count,
+        minutes=window_s // 60,
+    )
     return signal("duplicate", weight, same, details={"count": count})
 
 
 # Whose posting rate a rate signal counts, in the words of its message.
 _RATE_WORDS = {
-    "rate_author": NP_("%(count)d comment from this author in %(minutes)d min",
-                    "%(count)d comments from this author in %(minutes)d min"),
-    "rate_ip": NP_("%(count)d comment from this IP address in %(minutes)d min",
-                "%(count)d comments from this IP address in %(minutes)d min"),
+    "rate_author": NP_(
+        "%(count)d comment from this author in %(minutes)d min",
+        "%(count)d comments from this author in %(minutes)d min",
+    ),
+    "rate_ip": NP_(
+        "%(count)d comment from this IP address in %(minutes)d min",
+        "%(count)d comments from this IP address in %(minutes)d min",
+    ),
 }
 
 
@@ -65,9 +81,13 @@ def site_flood_signal(count: int, window_s: int) -> Signal | None:
     if count <= SITE_FLOOD_FLOOR:
         return None
     weight = min(0.5 + 0.5 * math.log2(count / SITE_FLOOD_FLOOR), 1.5)
-    flood = plural_phrase("a flood: %(count)d comment on this site in %(minutes)d min",
-                          "a flood: %(count)d comments on this site in %(minutes)d min",
-                          number="count", count=count, minutes=window_s // 60)
+    flood = plural_phrase(
+        "a flood: %(count)d comment on this site in %(minutes)d min",
+        "a flood: %(count)d comments on this site in %(minutes)d min",
+        number="count",
+        count=count,
+        minutes=window_s // 60,
+    )
     return signal("rate_site", weight, flood, details={"count": count})
 
 
@@ -86,13 +106,20 @@ def account_signal(comment: Comment) -> Signal | None:
 def history_signal(counts: dict[str, int]) -> Signal | None:
     approved, rejected = counts.get(CommentStatus.APPROVED, 0), counts.get(CommentStatus.REJECTED, 0)
     if rejected >= 2:
-        words = plural_phrase("author has %(count)d rejected comment", "author has %(count)d rejected comments",
-                              number="count", count=rejected)
+        words = plural_phrase(
+            "author has %(count)d rejected comment",
+            "author has %(count)d rejected comments",
+            number="count",
+            count=rejected,
+        )
         return signal("author_history", min(0.5 * rejected, 2.0), words, details=counts)
     if approved >= 3 and not rejected:
-        words = plural_phrase("author has %(count)d approved comment and none rejected",
-                              "author has %(count)d approved comments and none rejected",
-                              number="count", count=approved)
+        words = plural_phrase(
+            "author has %(count)d approved comment and none rejected",
+            "author has %(count)d approved comments and none rejected",
+            number="count",
+            count=approved,
+        )
         return signal("author_history", -1.5, words, details=counts)
     return None
 
@@ -103,7 +130,9 @@ class ContextSignals:
     The two counters must use the same Redis: their commands share pipelines.
     """
 
-    def __init__(self, duplicates: DuplicateIndex, rates: RateCounter, *, duplicate_window_s: int, rate_window_s: int) -> None:
+    def __init__(
+        self, duplicates: DuplicateIndex, rates: RateCounter, *, duplicate_window_s: int, rate_window_s: int
+    ) -> None:
         self.duplicates, self.rates = duplicates, rates
         self.duplicate_window_s, self.rate_window_s = duplicate_window_s, rate_window_s
 
@@ -130,16 +159,21 @@ class ContextSignals:
                 rates = self.rates.hit_counts(pipe.execute()[recorded:])
         else:
             rates = self.rates.counts(hits, replies[looked_up:])
-        counts: dict[tuple[int, str], int] = {(c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)}
+        counts: dict[tuple[int, str], int] = {
+            (c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)
+        }
         return [self._signals(c, duplicates[i], counts, history) for i, c in enumerate(comments)]
 
-    def _signals(self, comment: Comment, duplicates: int, counts: dict[tuple[int, str], int], history: History) -> list[Signal]:
+    def _signals(
+        self, comment: Comment, duplicates: int, counts: dict[tuple[int, str], int], history: History
+    ) -> list[Signal]:
         window = self.rate_window_s
         found = [
             duplicate_signal(duplicates, self.duplicate_window_s),
             rate_signal("rate_author", counts[(comment.id, "author")], AUTHOR_RATE_FLOOR, 0.6, window),
             rate_signal("rate_ip", counts[(comment.id, "ip")], IP_RATE_FLOOR, 0.4, window)
-            if comment.author_ip else None,
+            if comment.author_ip
+            else None,
             site_flood_signal(counts[(comment.id, "site")], window),
             account_signal(comment),
             history_signal(history.get((comment.site_id, comment.author_id), {})),

@@ -150,7 +150,7 @@ class DuplicateIndex:
         counted = [h for h in hashed if h[2] is not None]
         counts: dict[int, int] = {}
         for n, (site_id, comment_id, value, now) in enumerate(counted):
-            stored = replies[n * 2 * BANDS + 1:(n + 1) * 2 * BANDS:2]
+            stored = replies[n * 2 * BANDS + 1 : (n + 1) * 2 * BANDS : 2]
             # Earlier items of this batch are not in Redis yet: compare with those in the window directly.
             earlier = [[f"{c}:{v:016x}" for s, c, v, t in counted[:n] if s == site_id and t > now - self.window_s]]
             counts[comment_id] = len(self._near(stored + earlier, comment_id, value))

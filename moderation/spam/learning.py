@@ -23,7 +23,10 @@ Examples = tuple[list[Example], list[float], int]  # examples, their offsets, th
 
 def latest_version(session: Session, site_id: int) -> SpamModelVersion | None:
     return session.scalar(
-        select(SpamModelVersion).where(SpamModelVersion.site_id == site_id).order_by(SpamModelVersion.version.desc()).limit(1)
+        select(SpamModelVersion)
+        .where(SpamModelVersion.site_id == site_id)
+        .order_by(SpamModelVersion.version.desc())
+        .limit(1)
     )
 
 
@@ -56,10 +59,20 @@ def feedback_examples(session: Session, site_id: int, after_id: int = 0) -> Exam
 
 
 def _store(session: Session, site_id: int, model: SpamModel, version: int, last_feedback_id: int) -> int | None:
-    stored = insert_many_ignoring_conflicts(session, SpamModelVersion, [{
-        "site_id": site_id, "version": version, "examples": model.examples,
-        "last_feedback_id": last_feedback_id, "weights": model.to_bytes(), "created_at": utcnow(),
-    }])
+    stored = insert_many_ignoring_conflicts(
+        session,
+        SpamModelVersion,
+        [
+            {
+                "site_id": site_id,
+                "version": version,
+                "examples": model.examples,
+                "last_feedback_id": last_feedback_id,
+                "weights": model.to_bytes(),
+                "created_at": utcnow(),
+            }
+        ],
+    )
     return version if stored else None
 
 
@@ -80,4 +93,6 @@ def retrain_site(session: Session, site_id: int) -> int | None:
     if not examples:
         return None
     latest = latest_version(session, site_id)
-    return _store(session, site_id, train_spam_model(examples, offsets=offsets), (latest.version if latest else 0) + 1, last_id)
+    return _store(
+        session, site_id, train_spam_model(examples, offsets=offsets), (latest.version if latest else 0) + 1, last_id
+    )

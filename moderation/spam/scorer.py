@@ -37,8 +37,14 @@ class SpamResult:
 def spam_reasons(result: SpamResult) -> list[Reason]:
     """The signals as verdict reasons, strongest first."""
     return [
-        Reason(code=ReasonCode.SPAM_SIGNAL, signal=s.code, weight=round(s.weight, 2), message=s.message,
-               phrases=s.phrases, details=s.details)
+        Reason(
+            code=ReasonCode.SPAM_SIGNAL,
+            signal=s.code,
+            weight=round(s.weight, 2),
+            message=s.message,
+            phrases=s.phrases,
+            details=s.details,
+        )
         for s in sorted(result.signals, key=lambda s: -abs(s.weight))
     ]
 
@@ -46,17 +52,22 @@ def spam_reasons(result: SpamResult) -> list[Reason]:
 def _domain_rules(session: Session, site_ids: set[int]) -> dict[int, DomainRules]:
     rules: dict[int, tuple[set[str], set[str]]] = {site_id: (set(), set()) for site_id in site_ids}
     for site_id, domain, rule in session.execute(
-        select(SiteDomainRule.site_id, SiteDomainRule.domain, SiteDomainRule.rule).where(SiteDomainRule.site_id.in_(site_ids))
+        select(SiteDomainRule.site_id, SiteDomainRule.domain, SiteDomainRule.rule).where(
+            SiteDomainRule.site_id.in_(site_ids)
+        )
     ):
         rules[site_id][0 if rule == DomainRule.ALLOW else 1].add(domain)
     return {site_id: (frozenset(allow), frozenset(block)) for site_id, (allow, block) in rules.items()}
 
 
 def _latest_versions(session: Session, site_ids: set[int]) -> dict[int, int]:
-    return dict(session.execute(
-        select(SpamModelVersion.site_id, func.max(SpamModelVersion.version))
-        .where(SpamModelVersion.site_id.in_(site_ids)).group_by(SpamModelVersion.site_id)
-    ).all())
+    return dict(
+        session.execute(
+            select(SpamModelVersion.site_id, func.max(SpamModelVersion.version))
+            .where(SpamModelVersion.site_id.in_(site_ids))
+            .group_by(SpamModelVersion.site_id)
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -81,8 +92,10 @@ class SpamScorer:
 
     def __init__(self, client: redis.Redis, settings: SpamSettings, *, site_cache_s: float = 0.0) -> None:
         self.context = ContextSignals(
-            DuplicateIndex(client, window_s=settings.duplicate_window_s), RateCounter(client),
-            duplicate_window_s=settings.duplicate_window_s, rate_window_s=settings.rate_window_s,
+            DuplicateIndex(client, window_s=settings.duplicate_window_s),
+            RateCounter(client),
+            duplicate_window_s=settings.duplicate_window_s,
+            rate_window_s=settings.rate_window_s,
         )
         self.site_cache_s = site_cache_s
         self._models: dict[int, tuple[int, SpamModel]] = {}  # site -> (version, model): the latest only
@@ -103,38 +116,52 @@ class SpamScorer:
         for site_id, version in latest.items():
             known = self._models.get(site_id)
             if known is None or known[0] != version:
-                weights = session.scalar(select(SpamModelVersion.weights).where(
-                    SpamModelVersion.site_id == site_id, SpamModelVersion.version == version))
+                weights = session.scalar(
+                    select(SpamModelVersion.weights).where(
+                        SpamModelVersion.site_id == site_id, SpamModelVersion.version == version
+                    )
+                )
                 known = self._models[site_id] = (version, SpamModel.from_bytes(weights))
             models[site_id] = known[1]
         return models
 
     def score(
-        self, session: Session, comments: Sequence[Comment], *, record: bool = True,
-        unknown_authors: Collection[tuple[int, str]] = (), reported: Mapping[Comment, Sequence[Signal]] | None = None,
+        self,
+        session: Session,
+        comments: Sequence[Comment],
+        *,
+        record: bool = True,
+        unknown_authors: Collection[tuple[int, str]] = (),
+        reported: Mapping[Comment, Sequence[Signal]] | None = None,
     ) -> list[SpamResult]:
         """One result per comment, in order; records each in the duplicate and rate counters unless
         record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test).
         `unknown_authors` (site, author) were made up for these comments: no history is looked up.
         `reported`: signals the client saw and the comment cannot show (a filled honeypot), by comment."""
         states = self._site_states(session, {c.site_id for c in comments})
-        models = self._site_models(session, {s: st.model_version for s, st in states.items() if st.model_version is not None})
+        models = self._site_models(
+            session, {s: st.model_version for s, st in states.items() if st.model_version is not None}
+        )
         history = author_history(session, comments, unknown_authors)
         context = self.context.for_batch(comments, history, record=record)
         signals = [
             text_signals(c.text, allowed_domains=states[c.site_id].rules[0], blocked_domains=states[c.site_id].rules[1])
-            + found + list((reported or {}).get(c, ()))
+            + found
+            + list((reported or {}).get(c, ()))
             for c, found in zip(comments, context, strict=True)
         ]
         learnt = _learnt_logits(models, comments, signals)
         return [
-            SpamResult(_sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + model_logit), sig,
-                       states[c.site_id].model_version)
+            SpamResult(
+                _sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + model_logit), sig, states[c.site_id].model_version
+            )
             for c, sig, model_logit in zip(comments, signals, learnt, strict=True)
         ]
 
 
-def _learnt_logits(models: dict[int, SpamModel], comments: Sequence[Comment], signals: list[list[Signal]]) -> list[float]:
+def _learnt_logits(
+    models: dict[int, SpamModel], comments: Sequence[Comment], signals: list[list[Signal]]
+) -> list[float]:
     """Each site's model on its own comments, one batched call per site; 0 where a site has no model yet."""
     learnt = [0.0] * len(comments)
     for site_id, model in models.items():

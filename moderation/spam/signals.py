@@ -80,29 +80,208 @@ def _prepare(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Links and domains.
 _LATIN_TLDS = frozenset(
-    "ru su com net org info biz me io co cc xyz top site online club pro shop store bet casino win vip "
-    "live fun space ws ly gl gg link click us uk de ua by kz tv app dev ai to eu am ge uz kg md lv lt ee "
-    "pl cz name mobi tech money loan cash bid icu cyou sbs buzz best today ltd world website work fit "
-    "host press news blog page one run games poker tk ml ga cf gq".split()
+    [
+        "ru",
+        "su",
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "me",
+        "io",
+        "co",
+        "cc",
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "club",
+        "pro",
+        "shop",
+        "store",
+        "bet",
+        "casino",
+        "win",
+        "vip",
+        "live",
+        "fun",
+        "space",
+        "ws",
+        "ly",
+        "gl",
+        "gg",
+        "link",
+        "click",
+        "us",
+        "uk",
+        "de",
+        "ua",
+        "by",
+        "kz",
+        "tv",
+        "app",
+        "dev",
+        "ai",
+        "to",
+        "eu",
+        "am",
+        "ge",
+        "uz",
+        "kg",
+        "md",
+        "lv",
+        "lt",
+        "ee",
+        "pl",
+        "cz",
+        "name",
+        "mobi",
+        "tech",
+        "money",
+        "loan",
+        "cash",
+        "bid",
+        "icu",
+        "cyou",
+        "sbs",
+        "buzz",
+        "best",
+        "today",
+        "ltd",
+        "world",
+        "website",
+        "work",
+        "fit",
+        "host",
+        "press",
+        "news",
+        "blog",
+        "page",
+        "one",
+        "run",
+        "games",
+        "poker",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+    ]
 )
 _CYRILLIC_TLDS = frozenset({"рф", "рус"})
 # A spaced or bracketed dot ("casino . ru") before one of these is a link; before "me" or "in" it is
 # just as likely the end of an English sentence.
 _OBFUSCATION_TLDS = frozenset(
-    "ru рф su com net org info biz xyz top site online club pro bet casino vip io cc ws win fun icu shop "
-    "store live space click link".split()
+    [
+        "ru",
+        "рф",
+        "su",
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "club",
+        "pro",
+        "bet",
+        "casino",
+        "vip",
+        "io",
+        "cc",
+        "ws",
+        "win",
+        "fun",
+        "icu",
+        "shop",
+        "store",
+        "live",
+        "space",
+        "click",
+        "link",
+    ]
 )
 _SPELLED_TLDS = {"ру": "ru", "ком": "com"}  # only after "(точка)" and friends
-_MESSENGER_DOMAINS = frozenset("t.me telegram.me telegram.dog wa.me whatsapp.com vk.me viber.com viber.click".split())
-_SHORTENERS = frozenset("bit.ly clck.ru goo.gl tinyurl.com cutt.ly is.gd vk.cc u.to rb.gy t.co ow.ly v.gd".split())
+_MESSENGER_DOMAINS = frozenset(
+    ["t.me", "telegram.me", "telegram.dog", "wa.me", "whatsapp.com", "vk.me", "viber.com", "viber.click"]
+)
+_SHORTENERS = frozenset(
+    [
+        "bit.ly",
+        "clck.ru",
+        "goo.gl",
+        "tinyurl.com",
+        "cutt.ly",
+        "is.gd",
+        "vk.cc",
+        "u.to",
+        "rb.gy",
+        "t.co",
+        "ow.ly",
+        "v.gd",
+    ]
+)
 _KNOWN_DOMAINS = _MESSENGER_DOMAINS | _SHORTENERS
 _CHEAP_TLDS = frozenset(
-    "xyz top site online club bet casino win vip icu cyou sbs buzz click link fun space live loan cash money bid "
-    "tk ml ga cf gq best today work".split()
+    [
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "club",
+        "bet",
+        "casino",
+        "win",
+        "vip",
+        "icu",
+        "cyou",
+        "sbs",
+        "buzz",
+        "click",
+        "link",
+        "fun",
+        "space",
+        "live",
+        "loan",
+        "cash",
+        "money",
+        "bid",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "best",
+        "today",
+        "work",
+    ]
 )
 _SECOND_LEVEL = frozenset(
-    "com.ru net.ru org.ru pp.ru msk.ru spb.ru gov.ru edu.ru msk.su co.uk org.uk com.ua kiev.ua com.kz com.by "
-    "co.il com.tr com.br com.au".split()
+    [
+        "com.ru",
+        "net.ru",
+        "org.ru",
+        "pp.ru",
+        "msk.ru",
+        "spb.ru",
+        "gov.ru",
+        "edu.ru",
+        "msk.su",
+        "co.uk",
+        "org.uk",
+        "com.ua",
+        "kiev.ua",
+        "com.kz",
+        "com.by",
+        "co.il",
+        "com.tr",
+        "com.br",
+        "com.au",
+    ]
 )
 _SPAMMY_DOMAIN = re.compile(
     r"casino|kazino|kasino|azino|vulkan|slot|poker|^\d*x?bet|bet(?:s|ting)?\d*$|zaim|kredit|credit|loan|crypt|"
@@ -232,18 +411,28 @@ def _link_signals(links: list[_Link], allowed: frozenset[str], blocked: frozense
     hits = [(link, rule) for link in links if (rule := _on_list(link, blocked))]
     if hits:
         rules = list(dict.fromkeys(rule for _, rule in hits))
-        signals.append(signal("blocked_domain", BLOCKED_DOMAIN,
-                              phrase("link to a blocked domain: %(domains)s", domains=", ".join(rules)),
-                              details={"domains": rules, "count": len(hits)}))
+        signals.append(
+            signal(
+                "blocked_domain",
+                BLOCKED_DOMAIN,
+                phrase("link to a blocked domain: %(domains)s", domains=", ".join(rules)),
+                details={"domains": rules, "count": len(hits)},
+            )
+        )
     good = [link for link in links if _on_list(link, allowed) and not _on_list(link, blocked)]
     other = [link for link in links if not _on_list(link, allowed)]
     if other:
         signals.append(_links_signal(other))
     if good:
         domains = list(dict.fromkeys(link.domain for link in good))
-        signals.append(signal("allowed_domain", ALLOWED_DOMAIN,
-                              phrase("link to an allowed domain: %(domains)s", domains=", ".join(domains)),
-                              details={"domains": domains, "count": len(good)}))
+        signals.append(
+            signal(
+                "allowed_domain",
+                ALLOWED_DOMAIN,
+                phrase("link to an allowed domain: %(domains)s", domains=", ".join(domains)),
+                details={"domains": domains, "count": len(good)},
+            )
+        )
     return signals
 
 
@@ -259,8 +448,14 @@ def _links_signal(links: list[_Link]) -> Signal:
     weight += CHEAP_TLD * bool(cheap)
     words = [
         plural_phrase("%(count)d link", "%(count)d links", number="count", count=len(links)),
-        plural_phrase(" to %(count)d domain: %(domains)s", " to %(count)d domains: %(domains)s", number="count",
-                      count=len(domains), domains=", ".join(domains), glue=""),
+        plural_phrase(
+            " to %(count)d domain: %(domains)s",
+            " to %(count)d domains: %(domains)s",
+            number="count",
+            count=len(domains),
+            domains=", ".join(domains),
+            glue="",
+        ),
     ]
     if hidden:
         words.append(phrase("disguised: %(domains)s", domains=_domain_list(hidden)))
@@ -270,8 +465,14 @@ def _links_signal(links: list[_Link]) -> Signal:
         words.append(phrase("spammy name: %(domains)s", domains=", ".join(spammy)))
     if cheap:
         words.append(phrase("throwaway TLD: %(domains)s", domains=", ".join(cheap)))
-    details = {"count": len(links), "domains": domains, "obfuscated": list(dict.fromkeys(hidden)),
-               "shorteners": shorteners, "spammy": spammy, "cheap_tld": cheap}
+    details = {
+        "count": len(links),
+        "domains": domains,
+        "obfuscated": list(dict.fromkeys(hidden)),
+        "shorteners": shorteners,
+        "spammy": spammy,
+        "cheap_tld": cheap,
+    }
     return signal("links", round(min(weight, MAX_LINKS), 2), *words, details=details)
 
 
@@ -334,8 +535,13 @@ def _phone_signal(phones: list[str]) -> Signal | None:
     shown = ", ".join(_pretty_phone(p) for p in dict.fromkeys(phones))
     weight = PHONE if any(p[2] == "9" for p in phones) else LANDLINE
     details = {"count": len(phones), "numbers": list(dict.fromkeys(phones))}
-    words = plural_phrase("%(count)d phone number: %(numbers)s", "%(count)d phone numbers: %(numbers)s",
-                          number="count", count=len(phones), numbers=shown)
+    words = plural_phrase(
+        "%(count)d phone number: %(numbers)s",
+        "%(count)d phone numbers: %(numbers)s",
+        number="count",
+        count=len(phones),
+        numbers=shown,
+    )
     return signal("phone", weight, words, details=details)
 
 
@@ -415,9 +621,13 @@ def _caps_signal(text: str) -> Signal | None:
     if share < CAPS_MIN_SHARE:
         return None
     details = {"share": round(share, 2), "letters": letters}
-    words = plural_phrase("%(percent)d%% of %(letters)d letter in capitals",
-                          "%(percent)d%% of %(letters)d letters in capitals",
-                          number="letters", percent=round(share * 100), letters=letters)
+    words = plural_phrase(
+        "%(percent)d%% of %(letters)d letter in capitals",
+        "%(percent)d%% of %(letters)d letters in capitals",
+        number="letters",
+        percent=round(share * 100),
+        letters=letters,
+    )
     return signal("caps", CAPS, words, details=details)
 
 
@@ -427,8 +637,13 @@ def _repeats_signal(text: str) -> Signal | None:
         return None
     weight = REPEATS[min(len(runs), len(REPEATS)) - 1]
     shown = ", ".join(f'"{r[:10]}"' for r in runs[:3])
-    words = plural_phrase("%(count)d run of one character: %(runs)s", "%(count)d runs of one character: %(runs)s",
-                          number="count", count=len(runs), runs=shown)
+    words = plural_phrase(
+        "%(count)d run of one character: %(runs)s",
+        "%(count)d runs of one character: %(runs)s",
+        number="count",
+        count=len(runs),
+        runs=shown,
+    )
     return signal("repeats", weight, words, details={"count": len(runs), "runs": runs[:5]})
 
 
@@ -439,9 +654,13 @@ def _mixed_script_signal(prepared: str) -> Signal | None:
     if not words:
         return None
     weight = min(MIXED_SCRIPT_BASE + MIXED_SCRIPT_PER_WORD * len(words), MAX_MIXED_SCRIPT)
-    mixes = plural_phrase("%(count)d word mixes Latin and Cyrillic letters: %(words)s",
-                          "%(count)d words mix Latin and Cyrillic letters: %(words)s",
-                          number="count", count=len(words), words=", ".join(words[:5]))
+    mixes = plural_phrase(
+        "%(count)d word mixes Latin and Cyrillic letters: %(words)s",
+        "%(count)d words mix Latin and Cyrillic letters: %(words)s",
+        number="count",
+        count=len(words),
+        words=", ".join(words[:5]),
+    )
     return signal("mixed_script", round(weight, 2), mixes, details={"count": len(words), "words": words[:10]})
 
 
@@ -461,11 +680,19 @@ def _zero_width_signal(text: str) -> Signal | None:
     hidden = len(found) - soft
     weight = ZERO_WIDTH if hidden else SOFT_HYPHEN_ONLY
     if hidden:
-        words = plural_phrase("%(count)d zero-width character inside words",
-                              "%(count)d zero-width characters inside words", number="count", count=hidden)
+        words = plural_phrase(
+            "%(count)d zero-width character inside words",
+            "%(count)d zero-width characters inside words",
+            number="count",
+            count=hidden,
+        )
     else:
-        words = plural_phrase("%(count)d soft-hyphen character inside words",
-                              "%(count)d soft-hyphen characters inside words", number="count", count=soft)
+        words = plural_phrase(
+            "%(count)d soft-hyphen character inside words",
+            "%(count)d soft-hyphen characters inside words",
+            number="count",
+            count=soft,
+        )
     return signal("zero_width", weight, words, details={"zero_width": hidden, "soft_hyphens": soft})
 
 
@@ -479,8 +706,13 @@ def _spaced_letters_signal(prepared: str) -> Signal | None:
     if not words:
         return None
     weight = SPACED_LETTERS[min(len(words), len(SPACED_LETTERS)) - 1]
-    spaced = plural_phrase("%(count)d spaced-out word: %(words)s", "%(count)d spaced-out words: %(words)s",
-                           number="count", count=len(words), words=", ".join(words[:5]))
+    spaced = plural_phrase(
+        "%(count)d spaced-out word: %(words)s",
+        "%(count)d spaced-out words: %(words)s",
+        number="count",
+        count=len(words),
+        words=", ".join(words[:5]),
+    )
     return signal("spaced_letters", weight, spaced, details={"count": len(words), "words": words[:10]})
 
 
@@ -488,8 +720,21 @@ def _spaced_letters_signal(prepared: str) -> Signal | None:
 # Spam vocabulary, matched on the normalised text (look-alikes undone, spaced letters glued).
 def _latin(root: str) -> str:
     """A Latin root that also matches Cyrillic look-alikes and digits in its letters ("kаzinо", "kaz1no")."""
-    classes = {"a": "aа@4", "c": "cс", "e": "eе3", "i": "iі1l!", "k": "kк", "o": "oо0", "p": "pр", "s": "s$5",
-               "t": "tт", "x": "xх", "y": "yу", "z": "z3з", "b": "bв6"}
+    classes = {
+        "a": "aа@4",
+        "c": "cс",
+        "e": "eе3",
+        "i": "iі1l!",
+        "k": "kк",
+        "o": "oо0",
+        "p": "pр",
+        "s": "s$5",
+        "t": "tт",
+        "x": "xх",
+        "y": "yу",
+        "z": "z3з",
+        "b": "bв6",
+    }
     return "".join(f"[{re.escape(classes[ch])}]" if ch in classes else re.escape(ch) for ch in root)
 
 
@@ -515,46 +760,88 @@ def _phrase(
 
 
 _SPAM_PHRASES: tuple[_Phrase, ...] = (
-    _phrase("казино", 1.5, "кази вулк",
-            rf"казино|{_latin('casino')}|{_latin('kazino')}|(?<![^\W\d_])(?:азино|{_latin('azino')})"
-            r"|вулкан\w* (?:казино|клуб)", False),
-    _phrase("ставки на спорт", 1.5, "став", r"ставк\w* на (?:спорт|матч|футбол|хоккей|киберспорт)",
-            instead_of="ставки"),
+    _phrase(
+        "казино",
+        1.5,
+        "кази вулк",
+        rf"казино|{_latin('casino')}|{_latin('kazino')}|(?<![^\W\d_])(?:азино|{_latin('azino')})"
+        r"|вулкан\w* (?:казино|клуб)",
+        False,
+    ),
+    _phrase(
+        "ставки на спорт", 1.5, "став", r"ставк\w* на (?:спорт|матч|футбол|хоккей|киберспорт)", instead_of="ставки"
+    ),
     _phrase("ставки", 0.3, "став", r"ставк\w*"),
     _phrase("букмекер", 1.5, "букм бетт фонб бк", rf"букмекер\w*|беттинг|{_latin('1xbet')}|фонбет|бк{_E}"),
     _phrase("слоты", 0.8, "слот фрис free джек", rf"слот(?:ы|ов|ах|ами){_E}|фриспин\w*|free ?spins?|джекпот\w*"),
     _phrase("промокод", 0.8, "пром бону", r"промо ?код\w*|бонус\w* (?:за|при) регистраци"),
-    _phrase("заработок от", 1.2, "зара",
-            r"(?:заработ|зарабатыва)\w* (?:(?:от|до) \d|в интернете|онлайн|на дому|не выходя"
-            r"|на (?:крипт|ставк|бирж|казино|слот)\w*)",
-            instead_of="заработок"),
-    _phrase("заработок", 0.6, "зара",
-            rf"(?:заработ(?:ок|ка|ку|ком|ать|аешь|аете|ай|айте|ают)|зарабатыва(?:ть|ю|ем|ете|ешь|йте|ют|ет)){_E}"),
-    _phrase("схема заработка", 0.8, "спос схем сист",
-            r"(?:способ\w*|схем\w*|систем\w*) (?:заработ|зарабатыва|быстр\w* заработ)\w*"),
+    _phrase(
+        "заработок от",
+        1.2,
+        "зара",
+        r"(?:заработ|зарабатыва)\w* (?:(?:от|до) \d|в интернете|онлайн|на дому|не выходя"
+        r"|на (?:крипт|ставк|бирж|казино|слот)\w*)",
+        instead_of="заработок",
+    ),
+    _phrase(
+        "заработок",
+        0.6,
+        "зара",
+        rf"(?:заработ(?:ок|ка|ку|ком|ать|аешь|аете|ай|айте|ают)|зарабатыва(?:ть|ю|ем|ете|ешь|йте|ют|ет)){_E}",
+    ),
+    _phrase(
+        "схема заработка",
+        0.8,
+        "спос схем сист",
+        r"(?:способ\w*|схем\w*|систем\w*) (?:заработ|зарабатыва|быстр\w* заработ)\w*",
+    ),
     _phrase("мама в декрете", 0.8, "декр", r"(?:мам\w*|девушк\w*) в декрете", False),
     _phrase("процент в месяц", 0.8, "", r"\d+ ?% (?:в|за) (?:месяц|неделю|день|сутки)", False),
-    _phrase("деньги в день", 0.8, "",
-            r"(?:от|до) \d[\d\s]*(?:р|руб\w*|₽|\$|тыс\w*|к|т\.р\.?)?\s*(?:в|за) (?:день|сутки|неделю)"),
+    _phrase(
+        "деньги в день",
+        0.8,
+        "",
+        r"(?:от|до) \d[\d\s]*(?:р|руб\w*|₽|\$|тыс\w*|к|т\.р\.?)?\s*(?:в|за) (?:день|сутки|неделю)",
+    ),
     _phrase("пассивный доход", 1.5, "пасс дохо", r"пассивн\w* доход\w*|доход без вложени\w*"),
     _phrase("без вложений", 1.2, "влож", r"без (?:вложений|опыта и вложений|первоначальн\w* взнос\w* и)", False),
-    _phrase("крипта", 0.8, "крип битк bitc usdt",
-            rf"крипт(?:а|у|ой|е|овалют\w*|обирж\w*){_E}|{_latin('crypto')}|биткоин\w*|bitcoin|usdt"),
-    _phrase("инвестиции с", 1.0, "инве гара",
-            r"инвест\w* (?:с нуля|с минимальн\w*|с гарант\w*|от \d|с доходност\w*)|гарантированн\w* доход"),
-    _phrase("займ без", 1.5, "займ заем заём кред микр ссуд",
-            r"(?:займ|заем|заём|кредит|микрозайм|ссуд)\w* без "
-            r"(?:отказ\w*|справок|проверк\w*|поручител\w*|кредитной истории|залога)",
-            instead_of="займ"),
+    _phrase(
+        "крипта",
+        0.8,
+        "крип битк bitc usdt",
+        rf"крипт(?:а|у|ой|е|овалют\w*|обирж\w*){_E}|{_latin('crypto')}|биткоин\w*|bitcoin|usdt",
+    ),
+    _phrase(
+        "инвестиции с",
+        1.0,
+        "инве гара",
+        r"инвест\w* (?:с нуля|с минимальн\w*|с гарант\w*|от \d|с доходност\w*)|гарантированн\w* доход",
+    ),
+    _phrase(
+        "займ без",
+        1.5,
+        "займ заем заём кред микр ссуд",
+        r"(?:займ|заем|заём|кредит|микрозайм|ссуд)\w* без "
+        r"(?:отказ\w*|справок|проверк\w*|поручител\w*|кредитной истории|залога)",
+        instead_of="займ",
+    ),
     _phrase("займ", 0.5, "займ микр", rf"(?:займ\w*|микрозайм\w*|микрокредит\w*){_E}"),
     _phrase("бесплатно", 0.3, "бесп", r"бесплатн\w*"),
     _phrase("жми", 0.8, "жми жмит клик тыка", rf"(?:жми|жмите|кликай|кликайте|тыкай){_E}"),
     _phrase("переходи", 0.6, "пере", rf"переходи(?:те)?{_E}"),
-    _phrase("ссылка в профиле", 1.5, "ссыл подр инфа инфо инфу",
-            r"(?:ссылк\w*|подробн\w*|инф[аоу]\w*) (?:в|у меня в) (?:профил\w*|био|шапке|описании)"),
+    _phrase(
+        "ссылка в профиле",
+        1.5,
+        "ссыл подр инфа инфо инфу",
+        r"(?:ссылк\w*|подробн\w*|инф[аоу]\w*) (?:в|у меня в) (?:профил\w*|био|шапке|описании)",
+    ),
     _phrase("интим", 1.0, "инти эско досу", r"интим\w*|эскорт\w*|досуг для"),
-    _phrase("удалённая работа", 0.6, "удал рабо подр",
-            r"удал[её]нн\w* работ\w*|работ\w* на дому|подработк\w* (?:на дому|онлайн|в интернете)"),
+    _phrase(
+        "удалённая работа",
+        0.6,
+        "удал рабо подр",
+        r"удал[её]нн\w* работ\w*|работ\w* на дому|подработк\w* (?:на дому|онлайн|в интернете)",
+    ),
 )
 # A regex over the whole text for every phrase at once costs more than all other signals together;
 # instead each word's first letters say which phrases are worth a search.
@@ -566,8 +853,14 @@ _NEEDS_DIGIT = {i for i, p in enumerate(_SPAM_PHRASES) if not p.stems}  # "от 
 _BY_NAME = {p.name: i for i, p in enumerate(_SPAM_PHRASES)}
 # Look-alike spellings ("kаzinо", "kaz1no") are found in a copy folded to Latin letters.
 _FOLD = str.maketrans("асекморухтвз013457$@", "acekmopyxtb3oieastsa")
-_FOLDED_STEMS = {"casino": "казино", "kazino": "казино", "kasino": "казино", "azino": "казино", "xbet": "букмекер",
-                 "crypto": "крипта"}
+_FOLDED_STEMS = {
+    "casino": "казино",
+    "kazino": "казино",
+    "kasino": "казино",
+    "azino": "казино",
+    "xbet": "букмекер",
+    "crypto": "крипта",
+}
 
 
 def _spam_candidates(normal: str) -> list[_Phrase]:
@@ -604,8 +897,13 @@ def _spam_words_signal(normal: str) -> Signal | None:
         return None
     words = [p.name for p in hits]
     weight = min(sum(p.weight for p in hits), MAX_SPAM_WORDS)
-    found = plural_phrase("%(count)d spam phrase: %(words)s", "%(count)d spam phrases: %(words)s",
-                          number="count", count=len(words), words=", ".join(words))
+    found = plural_phrase(
+        "%(count)d spam phrase: %(words)s",
+        "%(count)d spam phrases: %(words)s",
+        number="count",
+        count=len(words),
+        words=", ".join(words),
+    )
     return signal("spam_words", round(weight, 2), found, details={"count": len(words), "words": words})
 
 

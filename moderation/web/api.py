@@ -85,14 +85,20 @@ def post_decision(comment_id: int) -> Response:
     body = DecisionIn.model_validate(json_body())
     comment = _own_comment(site, comment_id)
     try:
-        outcome = decide_comment(session, comment.id, body.decision, actor=_actor(body.moderator),
-                                 reason=body.reason, note=body.note)
+        outcome = decide_comment(
+            session, comment.id, body.decision, actor=_actor(body.moderator), reason=body.reason, note=body.note
+        )
     except DecisionError as exc:
         raise _refused(exc) from exc
     session.commit()
     enqueue_outcomes([outcome])
-    return jsonify(comment_id=comment.id, status=comment.status, action_id=outcome.action.id,
-                   decided_by=outcome.action.actor, reason=outcome.action.reason)
+    return jsonify(
+        comment_id=comment.id,
+        status=comment.status,
+        action_id=outcome.action.id,
+        decided_by=outcome.action.actor,
+        reason=outcome.action.reason,
+    )
 
 
 @bp.post("/authors/<author_id>/ban")
@@ -101,22 +107,39 @@ def post_ban(author_id: str) -> Response:
     session = get_session()
     site = authenticated_site(session)
     if len(author_id) > MAX_AUTHOR_ID:
-        raise ApiError(422, "validation_failed", "The request has invalid fields.",
-                       [{"field": "author_id", "reason": f"must be at most {MAX_AUTHOR_ID} characters"}])
+        raise ApiError(
+            422,
+            "validation_failed",
+            "The request has invalid fields.",
+            [{"field": "author_id", "reason": f"must be at most {MAX_AUTHOR_ID} characters"}],
+        )
     body = _body(BanIn)
     if body.comment_id is not None:
         _own_comment(site, body.comment_id)
     until = utcnow() + timedelta(seconds=body.duration_s) if body.duration_s else None
     try:
-        outcome = ban_author(session, site, author_id, actor=_actor(body.moderator), reason=body.reason,
-                             until=until, note=body.note, comment_id=body.comment_id)
+        outcome = ban_author(
+            session,
+            site,
+            author_id,
+            actor=_actor(body.moderator),
+            reason=body.reason,
+            until=until,
+            note=body.note,
+            comment_id=body.comment_id,
+        )
     except DecisionError as exc:
         raise _refused(exc) from exc
     rejected = [a.comment_id for a in outcome.rejected]
     session.commit()
     enqueue_outcomes([outcome])
-    return jsonify(action_id=outcome.action.id, author_id=author_id, kind=outcome.action.action,
-                   until=until.isoformat() if until else None, rejected_comment_ids=rejected)
+    return jsonify(
+        action_id=outcome.action.id,
+        author_id=author_id,
+        kind=outcome.action.action,
+        until=until.isoformat() if until else None,
+        rejected_comment_ids=rejected,
+    )
 
 
 @bp.post("/actions/<id:action_id>/undo")
@@ -137,16 +160,24 @@ def post_undo(action_id: int) -> Response:
 def _page_arg(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name, str(default))
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "invalid_query", f"'{name}' must be a whole number from 1 to {maximum}.",
-                       [{"field": name, "reason": f"got {raw!r}"}])
+        raise ApiError(
+            400,
+            "invalid_query",
+            f"'{name}' must be a whole number from 1 to {maximum}.",
+            [{"field": name, "reason": f"got {raw!r}"}],
+        )
     return int(raw)
 
 
 def _choice_arg(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = request.args.get(name, default)
     if value not in choices:
-        raise ApiError(400, "invalid_query", f"'{name}' must be one of {', '.join(choices)}.",
-                       [{"field": name, "reason": f"got {value!r}"}])
+        raise ApiError(
+            400,
+            "invalid_query",
+            f"'{name}' must be one of {', '.join(choices)}.",
+            [{"field": name, "reason": f"got {value!r}"}],
+        )
     return value
 
 
@@ -156,9 +187,12 @@ def get_queue() -> Response:
     session = get_session()
     site = authenticated_site(session)
     page = list_queue(
-        session, [site.id], _choice_arg("queue", Queue.REVIEW, tuple(Queue)),
+        session,
+        [site.id],
+        _choice_arg("queue", Queue.REVIEW, tuple(Queue)),
         sort=_choice_arg("sort", QueueSort.NEWEST, tuple(QueueSort)),
-        search=request.args.get("q") or None, page=_page_arg("page", 1, 100_000),
+        search=request.args.get("q") or None,
+        page=_page_arg("page", 1, 100_000),
         per_page=_page_arg("per_page", current_app.config["SETTINGS"].console.page_size, 200),
     )
     for item in page.items:

@@ -19,7 +19,9 @@ def _send(task_name: str, arg: int) -> None:
     # unlearnt feedback); beat's sweeper or the next label picks it up, and the decision stands.
     try:
         current_app.extensions["celery"].send_task(
-            task_name, args=[arg], retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
+            task_name,
+            args=[arg],
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception:
         log.exception("could not enqueue %s(%s); it will be picked up later", task_name, arg)

@@ -42,8 +42,13 @@ def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[Mode
     """Events whose comment still needs someone: held ones not yet decided, reports not yet answered."""
     ids = {e.comment_id for e in events}
     statuses = dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).all())
-    reported = set(session.scalars(select(CommentReport.comment_id).where(
-        CommentReport.comment_id.in_(ids), CommentReport.resolved_at.is_(None))))
+    reported = set(
+        session.scalars(
+            select(CommentReport.comment_id).where(
+                CommentReport.comment_id.in_(ids), CommentReport.resolved_at.is_(None)
+            )
+        )
+    )
     wanted = {
         EventKind.REVIEW: lambda e: statuses.get(e.comment_id) == CommentStatus.REVIEW,
         EventKind.REPORT: lambda e: e.comment_id in reported,
@@ -53,23 +58,37 @@ def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[Mode
 
 
 def _item(
-    comment: Comment, verdict: Verdict | None, event: str, reports: int, base_url: str, language: str,
+    comment: Comment,
+    verdict: Verdict | None,
+    event: str,
+    reports: int,
+    base_url: str,
+    language: str,
 ) -> AlertItem:
     reasons = verdict.reasons if verdict else []
     said = translations(language)
     scores = sorted((verdict.scores if verdict else {}).items(), key=lambda kv: kv[1], reverse=True)
     return AlertItem(
-        comment_id=comment.id, event=event, article_title=comment.article_title, article_url=comment.article_url,
+        comment_id=comment.id,
+        event=event,
+        article_title=comment.article_title,
+        article_url=comment.article_url,
         author_name=comment.author_name,
         pieces=tuple(Piece(p["text"], p["mark"]) for p in highlights(comment.text, reasons)),
         top_scores=tuple((category, round(score, 2)) for category, score in scores[:TOP_SCORES]),
         reasons=tuple(reason.describe(said) for reason in stored(reasons[:MAX_REASONS])),
-        console_url=comment_url(base_url, comment.id), report_count=reports,
+        console_url=comment_url(base_url, comment.id),
+        report_count=reports,
     )
 
 
 def build_alert(
-    session: Session, site: Site, events: list[ModerationEvent], *, max_items: int, base_url: str,
+    session: Session,
+    site: Site,
+    events: list[ModerationEvent],
+    *,
+    max_items: int,
+    base_url: str,
 ) -> Alert:
     """One message about these events' comments, the worst first, at most max_items shown."""
     event_of: dict[int, str] = {}
@@ -77,11 +96,20 @@ def build_alert(
         if e.comment_id not in event_of or _EVENT_RANK[e.kind] < _EVENT_RANK[event_of[e.comment_id]]:
             event_of[e.comment_id] = e.kind
     comments = session.scalars(select(Comment).where(Comment.id.in_(event_of))).all()
-    verdicts = {v.comment_id: v for v in session.scalars(select(Verdict).where(
-        tuple_(Verdict.comment_id, Verdict.version).in_([(c.id, c.version) for c in comments])))}
+    verdicts = {
+        v.comment_id: v
+        for v in session.scalars(
+            select(Verdict).where(
+                tuple_(Verdict.comment_id, Verdict.version).in_([(c.id, c.version) for c in comments])
+            )
+        )
+    }
     report_counts: dict[int, int] = {}
-    for comment_id in session.scalars(select(CommentReport.comment_id).where(
-            CommentReport.comment_id.in_(event_of), CommentReport.resolved_at.is_(None))):
+    for comment_id in session.scalars(
+        select(CommentReport.comment_id).where(
+            CommentReport.comment_id.in_(event_of), CommentReport.resolved_at.is_(None)
+        )
+    ):
         report_counts[comment_id] = report_counts.get(comment_id, 0) + 1
 
     def worst_first(c: Comment) -> tuple[int, float, int]:
@@ -94,10 +122,15 @@ def build_alert(
     for kind in event_of.values():
         counts[kind] = counts.get(kind, 0) + 1
     return Alert(
-        site_name=site.name, language=language,
-        items=tuple(_item(c, verdicts.get(c.id), event_of[c.id], report_counts.get(c.id, 0), base_url, language)
-                    for c in ranked[:max_items]),
-        total=len(ranked), queue_url=queue_url(base_url, site.id), counts=counts,
+        site_name=site.name,
+        language=language,
+        items=tuple(
+            _item(c, verdicts.get(c.id), event_of[c.id], report_counts.get(c.id, 0), base_url, language)
+            for c in ranked[:max_items]
+        ),
+        total=len(ranked),
+        queue_url=queue_url(base_url, site.id),
+        counts=counts,
     )
 
 
@@ -105,8 +138,10 @@ def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]
     """Give each of the site's channels that is due a message about its new events; the notification ids."""
     site = session.get(Site, site_id)
     channels = session.scalars(
-        select(NotificationChannel).where(NotificationChannel.site_id == site_id, NotificationChannel.active.is_(True))
-        .order_by(NotificationChannel.id).with_for_update()  # two dispatchers never cover the same events twice
+        select(NotificationChannel)
+        .where(NotificationChannel.site_id == site_id, NotificationChannel.active.is_(True))
+        .order_by(NotificationChannel.id)
+        .with_for_update()  # two dispatchers never cover the same events twice
     ).all()
     now, owed = utcnow(), []
     for channel in channels:
@@ -114,8 +149,12 @@ def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]
         if last_sent is not None and now < last_sent + timedelta(seconds=channel.digest_interval_s):
             continue  # not due: these events wait for the digest
         events = session.scalars(
-            select(ModerationEvent).where(ModerationEvent.site_id == site_id, ModerationEvent.id > channel.last_event_id,
-                                          ModerationEvent.kind.in_(channel.events))
+            select(ModerationEvent)
+            .where(
+                ModerationEvent.site_id == site_id,
+                ModerationEvent.id > channel.last_event_id,
+                ModerationEvent.kind.in_(channel.events),
+            )
             .order_by(ModerationEvent.id)
         ).all()
         if not events:
@@ -126,8 +165,14 @@ def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]
             continue  # all decided meanwhile: nothing to say
         alert = build_alert(session, site, waiting, max_items=channel.digest_max_items, base_url=base_url)
         notification = Notification(
-            kind=NotificationKind.MODERATOR_ALERT, site_id=site_id, channel_id=channel.id, target_url=channel.target[:2000],
-            payload=alert_payload(alert), status=NotificationStatus.PENDING, attempts=0, created_at=now,
+            kind=NotificationKind.MODERATOR_ALERT,
+            site_id=site_id,
+            channel_id=channel.id,
+            target_url=channel.target[:2000],
+            payload=alert_payload(alert),
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            created_at=now,
         )
         session.add(notification)
         session.flush()
@@ -137,9 +182,9 @@ def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]
 
 
 def sites_with_channels(session: Session) -> list[int]:
-    return list(session.scalars(
-        select(NotificationChannel.site_id).where(NotificationChannel.active.is_(True)).distinct()
-    ))
+    return list(
+        session.scalars(select(NotificationChannel.site_id).where(NotificationChannel.active.is_(True)).distinct())
+    )
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
@@ -149,8 +194,14 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
 
 def alert_from_payload(payload: dict[str, Any]) -> Alert:
     items = tuple(
-        AlertItem(**{**item, "pieces": tuple(Piece(**p) for p in item["pieces"]),
-                     "top_scores": tuple(tuple(s) for s in item["top_scores"]), "reasons": tuple(item["reasons"])})
+        AlertItem(
+            **{
+                **item,
+                "pieces": tuple(Piece(**p) for p in item["pieces"]),
+                "top_scores": tuple(tuple(s) for s in item["top_scores"]),
+                "reasons": tuple(item["reasons"]),
+            }
+        )
         for item in payload["items"]
     )
     return Alert(**{**payload, "items": items})

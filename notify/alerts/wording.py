@@ -16,25 +16,34 @@ from shared.vocabulary import EventKind, Language
 _COUNTED = {
     EventKind.REVIEW: NP_("%(num)d comment is waiting for review", "%(num)d comments are waiting for review"),
     EventKind.REPORT: NP_("Readers reported %(num)d comment", "Readers reported %(num)d comments"),
-    EventKind.REJECT: NP_("%(num)d comment was rejected automatically",
-                       "%(num)d comments were rejected automatically"),
+    EventKind.REJECT: NP_("%(num)d comment was rejected automatically", "%(num)d comments were rejected automatically"),
 }
 
 _WORDS = {
-    "title.review": N_("A comment is waiting for review"), "title.report": N_("Readers reported a comment"),
-    "title.reject": N_("A comment was rejected automatically"), "title.test": N_("Alert channel test"),
-    "event.review": N_("Waiting for review"), "event.report": N_("Readers' reports: %(n)d"),
+    "title.review": N_("A comment is waiting for review"),
+    "title.report": N_("Readers reported a comment"),
+    "title.reject": N_("A comment was rejected automatically"),
+    "title.test": N_("Alert channel test"),
+    "event.review": N_("Waiting for review"),
+    "event.report": N_("Readers' reports: %(n)d"),
     "event.reject": N_("Rejected automatically"),
-    "count.review": N_("waiting for review: %(n)d"), "count.report": N_("reported: %(n)d"),
+    "count.review": N_("waiting for review: %(n)d"),
+    "count.report": N_("reported: %(n)d"),
     "count.reject": N_("rejected: %(n)d"),
-    "author": N_("Author"), "article": N_("Article"), "scores": N_("Scores"), "reasons": N_("Reasons"),
-    "open": N_("Open in console"), "queue": N_("Open the queue"), "more": N_("… and %(n)d more"),
-    "untitled": N_("(untitled)"), "test": N_("This is a test: moderation alerts for “%(site)s” will arrive here."),
+    "author": N_("Author"),
+    "article": N_("Article"),
+    "scores": N_("Scores"),
+    "reasons": N_("Reasons"),
+    "open": N_("Open in console"),
+    "queue": N_("Open the queue"),
+    "more": N_("… and %(n)d more"),
+    "untitled": N_("(untitled)"),
+    "test": N_("This is a test: moderation alerts for “%(site)s” will arrive here."),
 }
 
 
 def language_of(alert: Alert) -> str:
-    """"en" for English sites, "ru" for everything else (the default)."""
+    """ "en" for English sites, "ru" for everything else (the default)."""
     return Language.EN if alert.language.lower().startswith("en") else Language.RU
 
 
@@ -49,7 +58,7 @@ def word(key: str, language: str, **values: object) -> str:
 
 
 def counted(event: str, n: int, language: str) -> str:
-    """"{n} комментариев ждут проверки", in the plural form the catalog gives for n."""
+    """ "{n} комментариев ждут проверки", in the plural form the catalog gives for n."""
     singular, plural = _COUNTED[EventKind(event)]
     return translator(language).ngettext(singular, plural, n) % {"num": n}
 
@@ -72,7 +81,7 @@ def _main_event(alert: Alert) -> str:
 
 
 def counts_line(alert: Alert) -> str | None:
-    """"ждут проверки: 10 · с жалобами: 2" when a digest mixes kinds of events, else None."""
+    """ "ждут проверки: 10 · с жалобами: 2" when a digest mixes kinds of events, else None."""
     present = [(event, alert.counts.get(event, 0)) for event in EventKind if alert.counts.get(event)]
     if len(present) < 2:
         return None
@@ -89,12 +98,12 @@ def category_name(category: str, language: str) -> str:
 
 
 def scores_line(item: AlertItem, language: str) -> str:
-    """"токсичность 93 % · мат 71 %"."""
+    """ "токсичность 93 % · мат 71 %"."""
     return " · ".join(f"{category_name(c, language)} {format_percent(s, locale=language)}" for c, s in item.top_scores)
 
 
 def more_line(hidden: int, language: str) -> str:
-    """"… и ещё 7": the events a cut digest does not show."""
+    """ "… и ещё 7": the events a cut digest does not show."""
     return word("more", language, n=hidden)
 
 

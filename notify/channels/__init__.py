@@ -16,8 +16,10 @@ from shared.vocabulary import ChannelKind
 
 Sender = Callable[..., AttemptResult]
 SENDERS: dict[str, Sender] = {
-    ChannelKind.WEBHOOK: webhook.send, ChannelKind.SLACK: slack.send,
-    ChannelKind.TELEGRAM: telegram.send, ChannelKind.EMAIL: email.send,
+    ChannelKind.WEBHOOK: webhook.send,
+    ChannelKind.SLACK: slack.send,
+    ChannelKind.TELEGRAM: telegram.send,
+    ChannelKind.EMAIL: email.send,
 }
 
 CHAT_ID = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31}")  # numeric id, or a public @channelname
@@ -37,8 +39,12 @@ def send(target: ChannelTarget, alert: Alert, settings: NotifySettings, *, messa
 
 def validate_target(kind: str, target: str, secret: str | None) -> None:
     """Raise ValueError saying what is wrong with a channel's target or secret."""
-    checks = {ChannelKind.WEBHOOK: _check_url, ChannelKind.SLACK: _check_url,
-              ChannelKind.TELEGRAM: _check_telegram, ChannelKind.EMAIL: _check_email}
+    checks = {
+        ChannelKind.WEBHOOK: _check_url,
+        ChannelKind.SLACK: _check_url,
+        ChannelKind.TELEGRAM: _check_telegram,
+        ChannelKind.EMAIL: _check_email,
+    }
     if kind not in checks:
         raise ValueError(f"unknown channel kind {kind!r}: use one of {', '.join(ChannelKind)}")
     checks[kind](target.strip(), secret)

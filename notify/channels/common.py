@@ -19,7 +19,7 @@ def clip(pieces: tuple[Piece, ...], limit: int) -> tuple[Piece, ...]:
     for piece in pieces:
         if len(piece.text) > room:
             cut = piece.text[:room]
-            cut = cut.rsplit(" ", 1)[0] if " " in cut[room // 2:] else cut
+            cut = cut.rsplit(" ", 1)[0] if " " in cut[room // 2 :] else cut
             return (*kept, *([Piece(cut, piece.mark)] if cut else []), Piece("…"))
         kept.append(piece)
         room -= len(piece.text)
@@ -65,13 +65,22 @@ def retry_after(response: requests.Response) -> float | None:
 
 
 def post_json(
-    url: str, payload: dict[str, Any], *, timeout_s: float, secrets: tuple[str | None, ...] = (),
+    url: str,
+    payload: dict[str, Any],
+    *,
+    timeout_s: float,
+    secrets: tuple[str | None, ...] = (),
 ) -> AttemptResult:
     """POST JSON, no redirects; never raises for network trouble; `secrets` never reach the error."""
     started = time.perf_counter()
     try:
-        response = requests.post(url, data=encode(payload), headers={"Content-Type": "application/json"},
-                                 timeout=timeout_s, allow_redirects=False)
+        response = requests.post(
+            url,
+            data=encode(payload),
+            headers={"Content-Type": "application/json"},
+            timeout=timeout_s,
+            allow_redirects=False,
+        )
     except requests.RequestException as exc:
         return network_error(exc, started, *secrets)
     if 200 <= response.status_code < 300:

@@ -88,8 +88,9 @@ def _deliver(message: EmailMessage, recipients: list[str], settings: NotifySetti
 
 def _open(settings: NotifySettings) -> smtplib.SMTP:
     if settings.smtp_ssl:
-        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_s,
-                                context=ssl.create_default_context())
+        return smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=settings.timeout_s, context=ssl.create_default_context()
+        )
     return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout_s)
 
 

@@ -19,12 +19,14 @@ def text_body(alert: Alert) -> str:
 
 def _text_item(item: AlertItem, language: str) -> str:
     comment = "".join(f"*{p.text}*" if p.mark else p.text for p in clip(item.pieces, COMMENT_CHARS))
-    lines = [alert_text.item_heading(item, language),
-             f"{alert_text.word('article', language)}: {_title(item, language)} <{item.article_url}>",
-             f"{alert_text.word('author', language)}: {item.author_name}",
-             *(f"> {line}" for line in comment.splitlines() or [""]),
-             *_details(item, language),
-             f"{alert_text.word('open', language)}: {item.console_url}"]
+    lines = [
+        alert_text.item_heading(item, language),
+        f"{alert_text.word('article', language)}: {_title(item, language)} <{item.article_url}>",
+        f"{alert_text.word('author', language)}: {item.author_name}",
+        *(f"> {line}" for line in comment.splitlines() or [""]),
+        *_details(item, language),
+        f"{alert_text.word('open', language)}: {item.console_url}",
+    ]
     return "\n".join(lines)
 
 
@@ -40,15 +42,20 @@ def html_body(alert: Alert) -> str:
 
 
 def _html_item(item: AlertItem, language: str) -> str:
-    comment = "".join(f"<mark>{escape(p.text)}</mark>" if p.mark else escape(p.text)
-                      for p in clip(item.pieces, COMMENT_CHARS)).replace("\n", "<br>")
-    about = [f"<b>{escape(alert_text.item_heading(item, language))}</b>",
-             f"{alert_text.word('article', language)}: {_a(item.article_url, _title(item, language))}",
-             f"{alert_text.word('author', language)}: {escape(item.author_name)}"]
+    comment = "".join(
+        f"<mark>{escape(p.text)}</mark>" if p.mark else escape(p.text) for p in clip(item.pieces, COMMENT_CHARS)
+    ).replace("\n", "<br>")
+    about = [
+        f"<b>{escape(alert_text.item_heading(item, language))}</b>",
+        f"{alert_text.word('article', language)}: {_a(item.article_url, _title(item, language))}",
+        f"{alert_text.word('author', language)}: {escape(item.author_name)}",
+    ]
     quote = '<blockquote style="margin:8px 0;padding-left:8px;border-left:3px solid #ccc">'
-    return (f'<div style="border-top:1px solid #ddd;padding:8px 0">\n<p>{"<br>".join(about)}</p>\n'
-            f"{quote}{comment}</blockquote>\n<p>{'<br>'.join(escape(d) for d in _details(item, language))}</p>\n"
-            f"<p>{_a(item.console_url, alert_text.word('open', language))}</p>\n</div>")
+    return (
+        f'<div style="border-top:1px solid #ddd;padding:8px 0">\n<p>{"<br>".join(about)}</p>\n'
+        f"{quote}{comment}</blockquote>\n<p>{'<br>'.join(escape(d) for d in _details(item, language))}</p>\n"
+        f"<p>{_a(item.console_url, alert_text.word('open', language))}</p>\n</div>"
+    )
 
 
 def _a(url: str, text: str) -> str:
@@ -72,7 +79,7 @@ def _details(item: AlertItem, language: str) -> list[str]:
 
 
 def _tail(alert: Alert) -> list[tuple[str, str | None]]:
-    """"… и ещё N" when the digest is cut, and the queue's link for digests and tests: (text, url)."""
+    """ "… и ещё N" when the digest is cut, and the queue's link for digests and tests: (text, url)."""
     language = alert_text.language_of(alert)
     tail: list[tuple[str, str | None]] = []
     if hidden := hidden_count(alert, len(alert.items)):

@@ -49,9 +49,15 @@ def _blocks(alert: Alert, header: str) -> list[dict[str, Any]]:
 
 def _item_blocks(item: AlertItem, language: str) -> list[dict[str, Any]]:
     comment = [_text(p.text, bold=bool(p.mark)) for p in clip(item.pieces, COMMENT_CHARS) if p.text]
-    about = [_text(alert_text.item_heading(item, language), bold=True), _text("\n"),
-             *_labelled("article", language), _article(item, language), _text("\n"),
-             *_labelled("author", language), _text(item.author_name or "—")]
+    about = [
+        _text(alert_text.item_heading(item, language), bold=True),
+        _text("\n"),
+        *_labelled("article", language),
+        _article(item, language),
+        _text("\n"),
+        *_labelled("author", language),
+        _text(item.author_name or "—"),
+    ]
     details = [*_labelled("scores", language), _text(alert_text.scores_line(item, language) or "—")]
     if item.reasons:
         details += [_text("\n"), *_labelled("reasons", language), _text("; ".join(item.reasons))]
@@ -101,4 +107,3 @@ def send(target: ChannelTarget, alert: Alert, settings: NotifySettings, *, messa
     path = urlsplit(target.target).path
     secret_path = path if len(path) > 1 else None
     return post_json(target.target, payload(alert), timeout_s=settings.timeout_s, secrets=(secret_path,))
-

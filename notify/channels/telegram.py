@@ -55,8 +55,11 @@ def _fits(text: str) -> bool:
 def _render(alert: Alert, shown: int, comment_chars: int) -> str:
     language = alert_text.language_of(alert)
     head = [f"<b>{escape(alert.site_name)}: {escape(alert_text.title(alert))}</b>"]
-    head += [escape(note) for note in (alert_text.test_text(alert) if alert.is_test else None,
-                                       alert_text.counts_line(alert)) if note]
+    head += [
+        escape(note)
+        for note in (alert_text.test_text(alert) if alert.is_test else None, alert_text.counts_line(alert))
+        if note
+    ]
     parts = ["\n".join(head), *(_item(item, language, comment_chars) for item in alert.items[:shown])]
     if hidden := hidden_count(alert, shown):
         parts.append(escape(alert_text.more_line(hidden, language)))
@@ -68,10 +71,12 @@ def _render(alert: Alert, shown: int, comment_chars: int) -> str:
 def _item(item: AlertItem, language: str, comment_chars: int) -> str:
     pieces = clip(item.pieces, comment_chars)
     comment = "".join(f"<b>{escape(p.text)}</b>" if p.mark else escape(p.text) for p in pieces)
-    lines = [f"<b>{escape(alert_text.item_heading(item, language))}</b>",
-             f"{alert_text.word('article', language)}: {_article(item, language)}",
-             f"{alert_text.word('author', language)}: {escape(item.author_name)}",
-             f"<blockquote>{comment or '—'}</blockquote>"]
+    lines = [
+        f"<b>{escape(alert_text.item_heading(item, language))}</b>",
+        f"{alert_text.word('article', language)}: {_article(item, language)}",
+        f"{alert_text.word('author', language)}: {escape(item.author_name)}",
+        f"<blockquote>{comment or '—'}</blockquote>",
+    ]
     if scores := alert_text.scores_line(item, language):
         lines.append(f"{alert_text.word('scores', language)}: {escape(scores)}")
     if item.reasons:
@@ -113,8 +118,12 @@ def _public_host(host: str) -> bool:
 
 
 def payload(target: ChannelTarget, alert: Alert) -> dict[str, Any]:
-    body: dict[str, Any] = {"chat_id": target.target.strip(), "text": message_text(alert), "parse_mode": "HTML",
-                            "link_preview_options": {"is_disabled": True}}
+    body: dict[str, Any] = {
+        "chat_id": target.target.strip(),
+        "text": message_text(alert),
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
     if buttons := keyboard(alert):
         body["reply_markup"] = {"inline_keyboard": buttons}
     return body
@@ -152,8 +161,12 @@ def _result(response: requests.Response, started: float, token: str) -> AttemptR
     if "migrate_to_chat_id" in parameters:
         error += f" (the group is now the supergroup {parameters['migrate_to_chat_id']}: update the chat id)"
     wait = parameters.get("retry_after")
-    return AttemptResult(code, redact(error, token), ms_since(started),
-                         retry_after_s=float(wait) if isinstance(wait, (int, float)) else None)
+    return AttemptResult(
+        code,
+        redact(error, token),
+        ms_since(started),
+        retry_after_s=float(wait) if isinstance(wait, (int, float)) else None,
+    )
 
 
 class _RedactTokens(logging.Filter):

@@ -13,20 +13,30 @@ EVENT = "moderation.alert"
 def payload(alert: Alert) -> dict[str, Any]:
     """The JSON body; texts are data here, escaping is the receiver's business."""
     return {
-        "event": EVENT, "site": alert.site_name, "language": alert.language, "title": alert_text.title(alert),
-        "total": alert.total, "counts": dict(alert.counts), "queue_url": alert.queue_url, "test": alert.is_test,
+        "event": EVENT,
+        "site": alert.site_name,
+        "language": alert.language,
+        "title": alert_text.title(alert),
+        "total": alert.total,
+        "counts": dict(alert.counts),
+        "queue_url": alert.queue_url,
+        "test": alert.is_test,
         "items": [_item(item) for item in alert.items],
     }
 
 
 def _item(item: AlertItem) -> dict[str, Any]:
     return {
-        "comment_id": item.comment_id, "event": item.event,
+        "comment_id": item.comment_id,
+        "event": item.event,
         "article": {"title": item.article_title, "url": item.article_url},
-        "author": item.author_name, "text": item.text,
+        "author": item.author_name,
+        "text": item.text,
         "marked_words": [{"text": p.text, "category": p.mark} for p in item.pieces if p.mark],
         "top_scores": [{"category": category, "score": score} for category, score in item.top_scores],
-        "reasons": list(item.reasons), "console_url": item.console_url, "report_count": item.report_count,
+        "reasons": list(item.reasons),
+        "console_url": item.console_url,
+        "report_count": item.report_count,
     }
 
 

@@ -47,17 +47,25 @@ def comment_text(rng: random.Random) -> str:
     parts: list[str] = []
     while sum(len(p) + 1 for p in parts) < COMMENT_CHARS:
         parts.append(rng.choice(_SENTENCES))
-    return f"{rng.randrange(10**6)} " + " ".join(parts)[:COMMENT_CHARS - 7]  # a number: no two alike
+    return f"{rng.randrange(10**6)} " + " ".join(parts)[: COMMENT_CHARS - 7]  # a number: no two alike
 
 
 def _raw_requests(key: str, count: int, seed: int) -> list[bytes]:
     """Complete HTTP/1.1 requests, built before the clock starts."""
     rng, built = random.Random(seed), []
     for _ in range(count):
-        body = json.dumps({"comment": {"text": comment_text(rng)}, "languages": ["ru"], "doNotStore": True,
-                           "requestedAttributes": {"TOXICITY": {}, "INSULT": {}, "SPAM": {}}}).encode()
-        head = (f"POST {PATH}?key={key} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+        body = json.dumps(
+            {
+                "comment": {"text": comment_text(rng)},
+                "languages": ["ru"],
+                "doNotStore": True,
+                "requestedAttributes": {"TOXICITY": {}, "INSULT": {}, "SPAM": {}},
+            }
+        ).encode()
+        head = (
+            f"POST {PATH}?key={key} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         built.append(head.encode() + body)
     return built
 
@@ -146,7 +154,12 @@ async def _load(port: int, requests: list[bytes], *, clients: int, seconds: floa
 
 
 def analyze_load(
-    settings: Settings, *, clients: int, seconds: float, rates: list[float], port: int,
+    settings: Settings,
+    *,
+    clients: int,
+    seconds: float,
+    rates: list[float],
+    port: int,
 ) -> dict[str, Run]:
     """One client alone, each open-loop rate, then the closed loop: {"single" | "<rate>/s" | "closed": Run}."""
     _, key = new_site(settings)
@@ -165,7 +178,11 @@ def analyze_load(
 
 def capacity_at_goal(results: dict[str, Run], rates: list[float]) -> float:
     """The highest open-loop rate answered within the goal at p99, with no errors; 0 if none was."""
-    held = [rate for rate in rates
-            if results[f"{rate:g}/s"].p99 < GOAL_P99_S and results[f"{rate:g}/s"].errors == 0
-            and results[f"{rate:g}/s"].per_s >= 0.9 * rate]
+    held = [
+        rate
+        for rate in rates
+        if results[f"{rate:g}/s"].p99 < GOAL_P99_S
+        and results[f"{rate:g}/s"].errors == 0
+        and results[f"{rate:g}/s"].per_s >= 0.9 * rate
+    ]
     return max(held, default=0.0)

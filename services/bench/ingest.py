@@ -26,8 +26,18 @@ def ingest_throughput(settings: Settings, *, connections: int, seconds: int, por
     base = f"http://127.0.0.1:{port}"
     with running(web_command(), process_env(settings, MOD_PORT=str(port))):
         wait_ready(base)
-        command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(SCRIPT), base, "--", key,
-                   uuid.uuid4().hex[:8]]
+        command = [
+            wrk,
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(SCRIPT),
+            base,
+            "--",
+            key,
+            uuid.uuid4().hex[:8],
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"RESULT per_s=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) errors=(\d+)", output)
     if match is None:

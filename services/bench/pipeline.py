@@ -27,9 +27,12 @@ from shared.vocabulary import CommentStatus
 def _body(n: int) -> dict[str, object]:
     rude = n % 3 == 0  # a third abusive, as a busy comment section might be
     return {
-        "external_id": f"bench-{uuid.uuid4().hex}", "article": {"id": "a-1", "url": "https://luki.ru/news/1"},
+        "external_id": f"bench-{uuid.uuid4().hex}",
+        "article": {"id": "a-1", "url": "https://luki.ru/news/1"},
         "author": {"id": f"u-{n % 50}", "name": "Читатель"},
-        "text": "Заткнись, тупая мразь, ты ничего не понимаешь" if rude else f"Спасибо за новость номер {n}, очень интересно",
+        "text": "Заткнись, тупая мразь, ты ничего не понимаешь"
+        if rude
+        else f"Спасибо за новость номер {n}, очень интересно",
     }
 
 
@@ -44,8 +47,13 @@ def running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pope
 
 
 def process_env(settings: Settings, **extra: str) -> dict[str, str]:
-    return {**os.environ, "MOD_DATABASE_URL": settings.database_url, "MOD_BROKER_URL": settings.broker_url,
-            "MOD_LOG_LEVEL": "WARNING", **extra}
+    return {
+        **os.environ,
+        "MOD_DATABASE_URL": settings.database_url,
+        "MOD_BROKER_URL": settings.broker_url,
+        "MOD_LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def _count(settings: Settings, site_id: int, status: str | None = None) -> int:
@@ -81,7 +89,9 @@ def _post_all(base: str, key: str, count: int, rate: float | None) -> None:
                 return
             if rate:
                 time.sleep(max(0.0, started + n / rate - time.monotonic()))
-            session.post(f"{base}/v1/comments", json=_body(n), headers={"Authorization": f"Bearer {key}"}, timeout=10).raise_for_status()
+            session.post(
+                f"{base}/v1/comments", json=_body(n), headers={"Authorization": f"Bearer {key}"}, timeout=10
+            ).raise_for_status()
 
     threads = [threading.Thread(target=run) for _ in range(8)]
     for thread in threads:
@@ -118,8 +128,10 @@ def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, 
     site_id, key = new_site(settings)
     base = f"http://127.0.0.1:{port}"
     total = int(rate * seconds)
-    with running(web_command(), process_env(settings, MOD_PORT=str(port))), \
-            running(worker_command("moderation", ("--pool", "solo")), process_env(settings)):
+    with (
+        running(web_command(), process_env(settings, MOD_PORT=str(port))),
+        running(worker_command("moderation", ("--pool", "solo")), process_env(settings)),
+    ):
         wait_ready(base)
         time.sleep(5)  # let the worker load its model
         _post_all(base, key, total, rate=rate)
@@ -127,8 +139,15 @@ def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, 
         while _count(settings, site_id, CommentStatus.PENDING) and time.monotonic() < deadline:
             time.sleep(0.1)
     with session_scope(settings.database_url) as session:
-        rows = session.execute(select(Comment.created_at, Verdict.created_at).join(Verdict, Verdict.comment_id == Comment.id)
-                               .where(Comment.site_id == site_id)).all()
+        rows = session.execute(
+            select(Comment.created_at, Verdict.created_at)
+            .join(Verdict, Verdict.comment_id == Comment.id)
+            .where(Comment.site_id == site_id)
+        ).all()
     latencies = sorted((as_utc(v) - as_utc(c)).total_seconds() for c, v in rows)
-    return {"n": len(latencies), "decided": len(latencies) / total,
-            "p50": statistics.median(latencies), "p99": latencies[int(len(latencies) * 0.99) - 1]}
+    return {
+        "n": len(latencies),
+        "decided": len(latencies) / total,
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+    }

@@ -11,8 +11,24 @@ def cli() -> None:
 
 
 for command in (
-    run.migrate, site.site, moderator.moderator, toxicity.train, toxicity.eval_, toxicity.bench_speed,
-    bench.bench_pipeline, bench.bench_ingest, bench.bench_analyze, spam.train_spam, spam.eval_spam, spam.bench_spam,
-    toxicity.models, channel.channel, notifications.notifications, run.serve_api, run.worker, run.beat, run.run,
+    run.migrate,
+    site.site,
+    moderator.moderator,
+    toxicity.train,
+    toxicity.eval_,
+    toxicity.bench_speed,
+    bench.bench_pipeline,
+    bench.bench_ingest,
+    bench.bench_analyze,
+    spam.train_spam,
+    spam.eval_spam,
+    spam.bench_spam,
+    toxicity.models,
+    channel.channel,
+    notifications.notifications,
+    run.serve_api,
+    run.worker,
+    run.beat,
+    run.run,
 ):
     cli.add_command(command)

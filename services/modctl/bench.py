@@ -22,10 +22,14 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
     batched = drain_rate(settings, comments=comments, batch_size=settings.toxicity.batch_size, port=port)
     click.echo(f"drain, batches of {settings.toxicity.batch_size}: {batched:.0f} comments/s")
     latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
-    click.echo(f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
-               f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms")
-    click.echo(f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
-               f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}")
+    click.echo(
+        f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
+        f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms"
+    )
+    click.echo(
+        f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
+        f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}"
+    )
 
 
 @click.command("bench-ingest")
@@ -40,16 +44,22 @@ def bench_ingest(seconds: int, connections: int, port: int) -> None:
     settings = get_settings()
     upgrade(settings.database_url)
     result = ingest_throughput(settings, connections=connections, seconds=seconds, port=port)
-    click.echo(f"POST /v1/comments, {connections} connections for {seconds}s, {settings.web_workers} web workers: "
-               f"{result['errors']} errors")
+    click.echo(
+        f"POST /v1/comments, {connections} connections for {seconds}s, {settings.web_workers} web workers: "
+        f"{result['errors']} errors"
+    )
     click.echo(f"ingest_per_s={result['per_s']:.0f} p50_ms={result['p50_ms']:.1f} p99_ms={result['p99_ms']:.1f}")
 
 
 @click.command("bench-analyze")
 @click.option("--seconds", default=10.0, show_default=True, help="How long each load level runs.")
 @click.option("--clients", default=50, show_default=True, help="Concurrent clients, each on its own connection.")
-@click.option("--rates", default="50,100,200,300,400", show_default=True,
-              help="Open-loop arrival rates to step through, requests/s shared by the clients.")
+@click.option(
+    "--rates",
+    default="50,100,200,300,400",
+    show_default=True,
+    help="Open-loop arrival rates to step through, requests/s shared by the clients.",
+)
 @click.option("--port", default=8766, show_default=True)
 def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
     """Start the real API; clients POST 500-character Russian comments to Perspective's analyze (doNotStore):
@@ -62,14 +72,20 @@ def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
     try:
         steps = [float(rate) for rate in rates.split(",")]
     except ValueError:
-        raise click.BadParameter(f"{rates!r}: give requests/s as numbers separated by commas", param_hint="--rates") from None
+        raise click.BadParameter(
+            f"{rates!r}: give requests/s as numbers separated by commas", param_hint="--rates"
+        ) from None
     results = analyze_load(settings, clients=clients, seconds=seconds, rates=steps, port=port)
     for name, run in results.items():
         who = "1 client" if name == "single" else f"{clients} clients"
         load = "back to back" if name in ("single", "closed") else f"arriving at {name}"
-        click.echo(f"{who}, {load}: {len(run.latencies)} answered, {run.errors} errors, "
-                   f"p50 {run.p50 * 1000:.1f} ms, p99 {run.p99 * 1000:.1f} ms, {run.per_s:.0f}/s")
+        click.echo(
+            f"{who}, {load}: {len(run.latencies)} answered, {run.errors} errors, "
+            f"p50 {run.p50 * 1000:.1f} ms, p99 {run.p99 * 1000:.1f} ms, {run.per_s:.0f}/s"
+        )
     single, closed = results["single"], results["closed"]
-    click.echo(f"analyze_single_p99_ms={single.p99 * 1000:.1f} "
-               f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
-               f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}")
+    click.echo(
+        f"analyze_single_p99_ms={single.p99 * 1000:.1f} "
+        f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
+        f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}"
+    )

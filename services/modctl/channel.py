@@ -4,6 +4,7 @@ import click
 
 from services.modctl.common import site_named
 from shared.settings import get_settings
+from shared.vocabulary import DEFAULT_CHANNEL_EVENTS, ChannelKind, EventKind
 
 
 @click.group()
@@ -13,16 +14,32 @@ def channel() -> None:
 
 @channel.command("add")
 @click.option("--site", "site_name", required=True)
-@click.option("--kind", required=True, type=click.Choice(["webhook", "slack", "telegram", "email"]))
-@click.option("--target", required=True,
-              help="webhook/slack: the URL; telegram: the chat id (-100…, @channel); email: addresses, comma-separated.")
+@click.option("--kind", required=True, type=click.Choice([m.value for m in ChannelKind]))
+@click.option(
+    "--target",
+    required=True,
+    help="webhook/slack: the URL; telegram: the chat id (-100…, @channel); email: addresses, comma-separated.",
+)
 @click.option("--secret", help="telegram: the bot token; webhook: a signing key (default: the site's secret).")
-@click.option("--events", default="review,report", show_default=True,
-              help="Which of review, report, reject to hear about, comma-separated.")
-@click.option("--digest-interval", type=int, help="Seconds: at most one message per interval; more comments wait for a digest.")
+@click.option(
+    "--events",
+    default=",".join(DEFAULT_CHANNEL_EVENTS),
+    show_default=True,
+    help=f"Which of {', '.join(EventKind)} to hear about, comma-separated.",
+)
+@click.option(
+    "--digest-interval", type=int, help="Seconds: at most one message per interval; more comments wait for a digest."
+)
 @click.option("--digest-max", type=int, help="How many comments a digest shows (the worst first).")
-def channel_add(site_name: str, kind: str, target: str, secret: str | None, events: str,
-                digest_interval: int | None, digest_max: int | None) -> None:
+def channel_add(
+    site_name: str,
+    kind: str,
+    target: str,
+    secret: str | None,
+    events: str,
+    digest_interval: int | None,
+    digest_max: int | None,
+) -> None:
     """Add a channel; `modctl channel test --id N` then sends it a test message."""
     from notify.channel_admin import add_channel
     from shared.db import session_scope
@@ -30,13 +47,23 @@ def channel_add(site_name: str, kind: str, target: str, secret: str | None, even
     settings = get_settings()
     with session_scope(settings.database_url) as session:
         try:
-            added = add_channel(session, site_named(session, site_name), kind=kind, target=target, secret=secret,
-                                events=tuple(e.strip() for e in events.split(",") if e.strip()),
-                                settings=settings.notify, digest_interval_s=digest_interval, digest_max_items=digest_max)
+            added = add_channel(
+                session,
+                site_named(session, site_name),
+                kind=kind,
+                target=target,
+                secret=secret,
+                events=tuple(e.strip() for e in events.split(",") if e.strip()),
+                settings=settings.notify,
+                digest_interval_s=digest_interval,
+                digest_max_items=digest_max,
+            )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
-        summary = (f"channel {added.id}: {kind} → {target} for {site_name}, events {', '.join(added.events)}, "
-                   f"digest every {added.digest_interval_s}s, up to {added.digest_max_items} comments")
+        summary = (
+            f"channel {added.id}: {kind} → {target} for {site_name}, events {', '.join(added.events)}, "
+            f"digest every {added.digest_interval_s}s, up to {added.digest_max_items} comments"
+        )
     click.echo(summary)
 
 

@@ -10,8 +10,12 @@ if TYPE_CHECKING:  # the commands import what they need when they run, so `modct
 
     from shared.models import Site
 
-DATA_OPTION = click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                           help="CSV with columns text,label (1 = toxic).")
+DATA_OPTION = click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with columns text,label (1 = toxic).",
+)
 
 
 def site_named(session: "Session", name: str) -> "Site":

@@ -7,6 +7,7 @@ import click
 from services.modctl.common import sites_named
 from shared.console_urls import home_url
 from shared.settings import get_settings
+from shared.vocabulary import Language, ModeratorRole
 
 
 @click.group()
@@ -16,12 +17,21 @@ def moderator() -> None:
 
 @moderator.command("create")
 @click.option("--username", required=True)
-@click.option("--role", type=click.Choice(["moderator", "admin"]), default="moderator", show_default=True,
-              help="admin also edits sites' policies and sees the moderators.")
-@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([m.value for m in ModeratorRole]),
+    default=ModeratorRole.MODERATOR.value,
+    show_default=True,
+    help="admin also edits sites' policies and sees the moderators.",
+)
+@click.option("--locale", type=click.Choice([m.value for m in Language]), default=Language.RU.value, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
-@click.option("--site", "site_names", multiple=True,
-              help="Limit a moderator to this site (repeat for several); without it, every site.")
+@click.option(
+    "--site",
+    "site_names",
+    multiple=True,
+    help="Limit a moderator to this site (repeat for several); without it, every site.",
+)
 def moderator_create(username: str, role: str, locale: str, password_stdin: bool, site_names: tuple[str, ...]) -> None:
     """Create a console account; only an argon2 hash of the password is kept."""
     from moderation.moderators.accounts import ModeratorError, create_moderator
@@ -33,8 +43,14 @@ def moderator_create(username: str, role: str, locale: str, password_stdin: bool
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope(get_settings().database_url) as session:
-            create_moderator(session, username=username, password=password, role=role, locale=locale,
-                             sites=sites_named(session, site_names))
+            create_moderator(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                locale=locale,
+                sites=sites_named(session, site_names),
+            )
     except ModeratorError as exc:
         raise click.UsageError(str(exc)) from exc
     where = ", ".join(site_names) if site_names else "every site"
@@ -73,4 +89,6 @@ def moderator_list() -> None:
         for m in list_moderators(session):
             last = m.last_login_at.isoformat(timespec="seconds") if m.last_login_at else "never"
             sites = ",".join(site.name for site in m.sites) if m.sites and m.role != "admin" else "every site"
-            click.echo(f"{m.username}\t{m.role}\t{sites}\t{m.locale}\t{'active' if m.active else 'inactive'}\tlast login {last}")
+            click.echo(
+                f"{m.username}\t{m.role}\t{sites}\t{m.locale}\t{'active' if m.active else 'inactive'}\tlast login {last}"
+            )

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from services import processes
+from shared import task_names
 from shared.settings import get_settings
 
 
@@ -29,7 +30,7 @@ def serve_api() -> None:
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("queue", type=click.Choice(["moderation", "notify"]))
+@click.argument("queue", type=click.Choice([task_names.MODERATION_QUEUE, task_names.NOTIFY_QUEUE]))
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 def worker(queue: str, celery_args: tuple[str, ...]) -> None:
     """Run a Celery worker for QUEUE; extra arguments go to `celery worker` (e.g. --concurrency 4)."""

@@ -7,6 +7,7 @@ import click
 
 from services.modctl.common import site_named
 from shared.settings import get_settings
+from shared.vocabulary import Language, ModerationMode
 
 
 @click.group()
@@ -49,25 +50,44 @@ def _word_file(path: Path) -> list[str]:
 
 @site.command("set")
 @click.option("--site", "site_name", required=True)
-@click.option("--mode", type=click.Choice(["pre", "post"]),
-              help="pre: nothing is shown before a verdict; post: shown at once, taken down if rejected.")
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in ModerationMode]),
+    help="pre: nothing is shown before a verdict; post: shown at once, taken down if rejected.",
+)
 @click.option("--review", multiple=True, metavar="CATEGORY=SCORE", help="Send to a human at or above (repeatable).")
 @click.option("--reject", multiple=True, metavar="CATEGORY=SCORE", help="Reject at or above (repeatable).")
 @click.option("--banned-word", multiple=True, help="Add a word that rejects a comment; 'word*' matches its forms.")
 @click.option("--suspect-word", multiple=True, help="Add a word that sends a comment to a human.")
 @click.option("--remove-word", multiple=True, help="Remove a word from both lists.")
-@click.option("--banned-words-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replace the banned list with this file's lines.")
-@click.option("--suspect-words-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replace the suspect list with this file's lines.")
+@click.option(
+    "--banned-words-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replace the banned list with this file's lines.",
+)
+@click.option(
+    "--suspect-words-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replace the suspect list with this file's lines.",
+)
 @click.option("--new-author-review", type=int, help="Review every author's comments until N are approved (0: off).")
-@click.option("--language", type=click.Choice(["ru", "en"]), help="The language moderators of this site read.")
+@click.option(
+    "--language", type=click.Choice([m.value for m in Language]), help="The language moderators of this site read."
+)
 @click.option("--callback-url", help="Where decisions are POSTed (signed).")
 def site_set(
-    site_name: str, mode: str | None, review: tuple[str, ...], reject: tuple[str, ...],
-    banned_word: tuple[str, ...], suspect_word: tuple[str, ...], remove_word: tuple[str, ...],
-    banned_words_file: Path | None, suspect_words_file: Path | None, new_author_review: int | None,
-    language: str | None, callback_url: str | None,
+    site_name: str,
+    mode: str | None,
+    review: tuple[str, ...],
+    reject: tuple[str, ...],
+    banned_word: tuple[str, ...],
+    suspect_word: tuple[str, ...],
+    remove_word: tuple[str, ...],
+    banned_words_file: Path | None,
+    suspect_words_file: Path | None,
+    new_author_review: int | None,
+    language: str | None,
+    callback_url: str | None,
 ) -> None:
     """Change a site's policy; prints the whole policy as stored. Nothing is stored if any value is wrong."""
     from pydantic import ValidationError
@@ -82,22 +102,31 @@ def site_set(
         banned = current.banned_words if banned_words_file is None else _word_file(banned_words_file)
         suspect = current.suspect_words if suspect_words_file is None else _word_file(suspect_words_file)
         changes = {
-            "mode": mode, "language": language, "new_author_review": new_author_review,
+            "mode": mode,
+            "language": language,
+            "new_author_review": new_author_review,
             "review": {**current.review, **_thresholds(review, "--review")},
             "reject": {**current.reject, **_thresholds(reject, "--reject")},
             "banned_words": [w for w in [*banned, *banned_word] if w.lower() not in removed],
             "suspect_words": [w for w in [*suspect, *suspect_word] if w.lower() not in removed],
         }
         try:
-            policy = SitePolicy.model_validate({**current.model_dump(), **{k: v for k, v in changes.items() if v is not None}})
+            policy = SitePolicy.model_validate(
+                {**current.model_dump(), **{k: v for k, v in changes.items() if v is not None}}
+            )
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise click.UsageError(f"nothing changed: {problems}") from None
         found.policy = policy.model_dump(exclude_defaults=True)
         if callback_url is not None:
             found.callback_url = callback_url or None
-    click.echo(json.dumps({"site": site_name, "callback_url": found.callback_url, "policy": policy.model_dump()},
-                          ensure_ascii=False, indent=2))
+    click.echo(
+        json.dumps(
+            {"site": site_name, "callback_url": found.callback_url, "policy": policy.model_dump()},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
 
 
 @site.group("domain")

@@ -17,7 +17,11 @@ def train_spam(site_name: str) -> None:
 
     with session_scope(get_settings().database_url) as session:
         version = retrain_site(session, site_named(session, site_name).id)
-    click.echo(f"site {site_name}: spam model version {version}" if version else f"site {site_name}: no feedback to learn from yet")
+    click.echo(
+        f"site {site_name}: spam model version {version}"
+        if version
+        else f"site {site_name}: no feedback to learn from yet"
+    )
 
 
 def _stream_from_csv(data: Path) -> list:
@@ -33,9 +37,17 @@ def _stream_from_csv(data: Path) -> list:
         return float(value) if value.replace(".", "", 1).isdigit() else datetime.fromisoformat(value).timestamp()
 
     with data.open(encoding="utf-8", newline="") as handle:
-        return [StreamItem(text=r["text"], label=int(r["label"]), author_id=r.get("author") or f"author-{i}", ip=r.get("ip") or "",
-                           created_at=when(r.get("created_at"), i), article_id=r.get("article") or "a-1")
-                for i, r in enumerate(csv.DictReader(handle))]
+        return [
+            StreamItem(
+                text=r["text"],
+                label=int(r["label"]),
+                author_id=r.get("author") or f"author-{i}",
+                ip=r.get("ip") or "",
+                created_at=when(r.get("created_at"), i),
+                article_id=r.get("article") or "a-1",
+            )
+            for i, r in enumerate(csv.DictReader(handle))
+        ]
 
 
 @click.command("eval-spam")
@@ -52,7 +64,9 @@ def eval_spam(data: Path) -> None:
 
 @click.command("bench-spam")
 @DATA_OPTION
-@click.option("--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns).")
+@click.option(
+    "--teach", default=0.3, show_default=True, help="Share of comments moderators decide (and the model learns)."
+)
 @click.option("--n", default=4000, show_default=True, help="Stream length.")
 @click.option("--seed", default=0, show_default=True)
 def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
@@ -72,7 +86,9 @@ def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
     before, per_s = learning_run(items, teach_share=0.0, review=review, reject=reject, seed=seed)
     after, _ = learning_run(items, teach_share=teach, review=review, reject=reject, seed=seed)
     f_before, f_after = figures(labels, before[later], review), figures(labels, after[later], review)
-    click.echo(f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}")
+    click.echo(
+        f"stream: {len(items)} comments, {sum(i.label for i in items)} spam; measured on the second half at spam >= {review}"
+    )
     click.echo(f"before learning: {f_before.line()}")
     click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
     click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")

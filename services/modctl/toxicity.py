@@ -11,10 +11,17 @@ from shared.settings import get_settings
 
 @click.command()
 @DATA_OPTION
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the model files (default: the committed model's folder).")
-@click.option("--with-decisions", is_flag=True,
-              help="Also learn from moderators' decisions in the database (approved: not toxic; rejected as toxic: toxic).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the model files (default: the committed model's folder).",
+)
+@click.option(
+    "--with-decisions",
+    is_flag=True,
+    help="Also learn from moderators' decisions in the database (approved: not toxic; rejected as toxic: toxic).",
+)
 def train(data: Path, out: Path | None, with_decisions: bool) -> None:
     """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
     from lab.toxicity.training import read_pairs, train_from_pairs
@@ -43,9 +50,13 @@ def eval_(data: Path, worst: int) -> None:
     from moderation.scoring.backends import get_scorer
 
     settings = get_settings()
-    report = evaluate(get_scorer(settings.toxicity), read_pairs(data), worst=worst,
-                      review_threshold=settings.policy.review["toxicity"],
-                      reject_threshold=settings.policy.reject["toxicity"])
+    report = evaluate(
+        get_scorer(settings.toxicity),
+        read_pairs(data),
+        worst=worst,
+        review_threshold=settings.policy.review["toxicity"],
+        reject_threshold=settings.policy.reject["toxicity"],
+    )
     click.echo(format_quality_report(report))
 
 

@@ -7,5 +7,5 @@ MAX_ID = 2**63 - 1
 
 
 class RowIdConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002 (werkzeug's name)
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(map, *args, min=1, max=MAX_ID, **kwargs)

@@ -7,7 +7,9 @@ from prometheus_client import Counter, Histogram
 
 REQUESTS = Counter("modsys_http_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram(
-    "modsys_http_request_duration_seconds", "HTTP request latency", ["route"],
+    "modsys_http_request_duration_seconds",
+    "HTTP request latency",
+    ["route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 

@@ -37,8 +37,15 @@ def _fresh_spam_scorer():
 
 
 def form(site, **fields) -> dict[str, str]:
-    return {"api_key": site.api_key, "blog": BLOG, "user_ip": "203.0.113.7", "user_agent": "Mozilla/5.0",
-            "permalink": f"{BLOG}/news/1", "comment_type": "comment", **fields}
+    return {
+        "api_key": site.api_key,
+        "blog": BLOG,
+        "user_ip": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+        "permalink": f"{BLOG}/news/1",
+        "comment_type": "comment",
+        **fields,
+    }
 
 
 def check(client, site, **fields):
@@ -61,8 +68,14 @@ def test_verify_key_answers_valid_or_invalid_with_debug_help(client, site):
 
 
 def test_russian_spam_is_true_and_stored_with_its_verdict(client, db, site):
-    response = check(client, site, comment_author="Деньги", comment_author_email="Money@Example.com",
-                     comment_content=SPAM_RU, comment_date_gmt="2026-11-26 09:30:00")
+    response = check(
+        client,
+        site,
+        comment_author="Деньги",
+        comment_author_email="Money@Example.com",
+        comment_content=SPAM_RU,
+        comment_date_gmt="2026-11-26 09:30:00",
+    )
 
     assert (response.status_code, response.text) == (200, "true")
     comment = db.scalar(select(Comment))
@@ -75,8 +88,9 @@ def test_russian_spam_is_true_and_stored_with_its_verdict(client, db, site):
 
 def test_spam_at_the_sites_reject_threshold_gets_the_discard_pro_tip(client, settings):
     strict = make_site(settings.database_url, name="strict", policy={"review": {"spam": 0.2}, "reject": {"spam": 0.3}})
-    lenient = make_site(settings.database_url, name="lenient",
-                        policy={"review": {"spam": 0.3}, "reject": {"spam": 2.0}})  # 2.0: never rejected
+    lenient = make_site(
+        settings.database_url, name="lenient", policy={"review": {"spam": 0.3}, "reject": {"spam": 2.0}}
+    )  # 2.0: never rejected
 
     blatant = check(client, strict, comment_content=SPAM_RU)
     spam = check(client, lenient, comment_content=SPAM_RU)
@@ -127,8 +141,9 @@ def test_is_test_scores_but_stores_and_learns_nothing(client, db, site, redis_cl
 def test_an_administrators_comment_is_never_spam_and_akismets_test_author_always_is(client, db, site):
     admin = check(client, site, comment_content=SPAM_RU, user_role="administrator")
     test_author = check(client, site, comment_content=FRIENDLY_RU, comment_author="viagra-test-123")
-    test_email = check(client, site, comment_content=FRIENDLY_RU,
-                       comment_author_email="akismet-guaranteed-spam@example.com")
+    test_email = check(
+        client, site, comment_content=FRIENDLY_RU, comment_author_email="akismet-guaranteed-spam@example.com"
+    )
 
     assert admin.text == "false" and "X-akismet-pro-tip" not in admin.headers
     assert (test_author.text, test_email.text) == ("true", "true")
@@ -137,11 +152,19 @@ def test_an_administrators_comment_is_never_spam_and_akismets_test_author_always
 
 def test_a_filled_honeypot_is_spam_in_the_answer_and_in_the_stored_verdict(client, db, site):
     caught = check(client, site, comment_content=FRIENDLY_RU, honeypot_field_name="hidden_url", hidden_url="x")
-    empty = check(client, site, comment_content=FRIENDLY_RU + " ", comment_author="Другой",
-                  honeypot_field_name="hidden_url", hidden_url="")
+    empty = check(
+        client,
+        site,
+        comment_content=FRIENDLY_RU + " ",
+        comment_author="Другой",
+        honeypot_field_name="hidden_url",
+        hidden_url="",
+    )
 
     assert (caught.text, empty.text) == ("true", "false")
-    by_author = dict(db.execute(select(Comment.author_name, Verdict).join(Verdict, Verdict.comment_id == Comment.id)).all())
+    by_author = dict(
+        db.execute(select(Comment.author_name, Verdict).join(Verdict, Verdict.comment_id == Comment.id)).all()
+    )
     bot, person = by_author["203.0.113.7"], by_author["Другой"]  # no name given: Akismet's author is the IP
     assert bot.decision == "reject" and bot.scores["spam"] >= 0.9
     assert "honeypot" in [r.get("signal") for r in bot.reasons]
@@ -220,10 +243,27 @@ def test_generated_forms_with_a_valid_key_never_fail(app, db, site, tmp_path):
     app.add_url_rule("/openapi-akismet.json", "openapi_akismet", lambda: document)
     with serve(app) as url:
         run = subprocess.run(
-            [str(Path(sys.executable).parent / "st"), "run", f"{url}/openapi-akismet.json", "--mode", "positive",
-             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance",
-             "--max-examples", "60", "--seed", "1", "--workers", "1", "--report-dir", str(tmp_path)],
-            check=False, capture_output=True, text=True, timeout=600,
+            [
+                str(Path(sys.executable).parent / "st"),
+                "run",
+                f"{url}/openapi-akismet.json",
+                "--mode",
+                "positive",
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance",
+                "--max-examples",
+                "60",
+                "--seed",
+                "1",
+                "--workers",
+                "1",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert count(db, Comment) > 0  # the generated comments got past the key and were stored
@@ -232,6 +272,7 @@ def test_generated_forms_with_a_valid_key_never_fail(app, db, site, tmp_path):
 # --- Through a real Akismet client (PyPI `akismet`), over HTTP to a real server ------------------
 
 HAM, SPAM, DISCARD = akismet.CheckResponse.HAM, akismet.CheckResponse.SPAM, akismet.CheckResponse.DISCARD
+
 
 class ToOurServer(httpx.HTTPTransport):
     """The library always calls https://rest.akismet.com/1.1/...: send it to our /akismet/1.1/ instead,
@@ -263,8 +304,9 @@ def akismet_http(server_url) -> Iterator:
     made: list[httpx.Client] = []
 
     def make() -> httpx.Client:
-        made.append(httpx.Client(transport=ToOurServer(server_url), headers={"User-Agent": akismet.USER_AGENT},
-                                 timeout=10))
+        made.append(
+            httpx.Client(transport=ToOurServer(server_url), headers={"User-Agent": akismet.USER_AGENT}, timeout=10)
+        )
         return made[-1]
 
     yield make
@@ -281,8 +323,9 @@ def akismet_client(akismet_http):
 def test_the_library_verifies_a_valid_and_an_invalid_key(akismet_client, akismet_http, site):
     assert akismet_client(site.api_key).verify_key() is True
     assert akismet_client("mk_wrong").verify_key() is False
-    validated = akismet.SyncClient.validated_client(config=akismet.Config(key=site.api_key, url=BLOG),
-                                                    http_client=akismet_http())
+    validated = akismet.SyncClient.validated_client(
+        config=akismet.Config(key=site.api_key, url=BLOG), http_client=akismet_http()
+    )
     assert validated.comment_check("203.0.113.7", comment_content=FRIENDLY_RU) == akismet.CheckResponse.HAM
     with pytest.raises(akismet.APIKeyError):
         akismet.SyncClient.validated_client(config=akismet.Config(key="mk_wrong", url=BLOG), http_client=akismet_http())
@@ -317,10 +360,14 @@ def spam_score(db) -> float:
 # appeal whose phone, handle and link look like spam (0.8) and its next appeal.
 OFFER = "Работа на дому, доход от 3000 в день, подробности в профиле"
 OFFER_AGAIN = "Работа на дому для мам в декрете, пишите, подробности в профиле"
-SHELTER = ("Наш приют ищет хозяев для котят, звоните 8 999 123-45-67 или пишите в телеграм @priyut_nsk, "
-           "фото на http://priyut-nsk.ru")
-SHELTER_AGAIN = ("Приют снова ищет хозяев, теперь для щенков: звоните 8 999 123-45-67, пишите в телеграм "
-                 "@priyut_nsk, фото на http://priyut-nsk.ru")
+SHELTER = (
+    "Наш приют ищет хозяев для котят, звоните 8 999 123-45-67 или пишите в телеграм @priyut_nsk, "
+    "фото на http://priyut-nsk.ru"
+)
+SHELTER_AGAIN = (
+    "Приют снова ищет хозяев, теперь для щенков: звоните 8 999 123-45-67, пишите в телеграм "
+    "@priyut_nsk, фото на http://priyut-nsk.ru"
+)
 
 
 def test_submit_spam_and_ham_through_the_library_change_the_next_answer(akismet_client, db, settings, redis_client):
@@ -338,8 +385,12 @@ def test_submit_spam_and_ham_through_the_library_change_the_next_answer(akismet_
     for text, ip in ((OFFER_AGAIN, "198.51.100.3"), (SHELTER_AGAIN, "198.51.100.4")):
         for client in (ours, theirs):  # the site without feedback answers as before
             answers.append((client.comment_check(ip, comment_content=text, comment_author=ip, **check), spam_score(db)))
-    (offer_ours, offer_ours_score), (offer_theirs, offer_theirs_score), (shelter_ours, shelter_ours_score), \
-        (shelter_theirs, shelter_theirs_score) = answers
+    (
+        (offer_ours, offer_ours_score),
+        (offer_theirs, offer_theirs_score),
+        (shelter_ours, shelter_ours_score),
+        (shelter_theirs, shelter_theirs_score),
+    ) = answers
     assert (offer_ours, offer_theirs) == (SPAM, HAM)
     assert (shelter_ours, shelter_theirs) == (HAM, SPAM)
     assert offer_ours_score > offer_theirs_score and shelter_ours_score < shelter_theirs_score

@@ -15,14 +15,17 @@ ANALYZE = "/perspective/v1alpha1/comments:analyze"
 SUGGEST = "/perspective/v1alpha1/comments:suggestscore"
 INSULT = "Ты тупой урод"
 THANKS = "Спасибо за новость"
-SPAMMY = ("Заработок от 5000 рублей в день без вложений! Пишите в телеграм @easy_money_ru, "
-          "подробности на http://easy-money.example/ref?id=77 и http://easy-money.example/bonus")
+SPAMMY = (
+    "Заработок от 5000 рублей в день без вложений! Пишите в телеграм @easy_money_ru, "
+    "подробности на http://easy-money.example/ref?id=77 и http://easy-money.example/bonus"
+)
 
 
 def analyze(client, site, body, **query):
     # json.dumps escapes non-ASCII, so a lone surrogate travels as "\ud800", as a client would send it.
-    return client.post(ANALYZE, query_string={"key": site.api_key, **query}, data=json.dumps(body),
-                       content_type="application/json")
+    return client.post(
+        ANALYZE, query_string={"key": site.api_key, **query}, data=json.dumps(body), content_type="application/json"
+    )
 
 
 def score(value):
@@ -34,9 +37,14 @@ def count(db, model):
 
 
 def test_a_russian_insult_is_scored_field_by_field_with_its_words_as_spans(client, db, site):
-    body = {"comment": {"text": INSULT, "type": "PLAIN_TEXT"}, "languages": ["ru"], "doNotStore": True,
-            "spanAnnotations": True, "clientToken": "t-1",
-            "requestedAttributes": {"TOXICITY": {}, "INSULT": {"scoreType": "PROBABILITY"}, "THREAT": {}}}
+    body = {
+        "comment": {"text": INSULT, "type": "PLAIN_TEXT"},
+        "languages": ["ru"],
+        "doNotStore": True,
+        "spanAnnotations": True,
+        "clientToken": "t-1",
+        "requestedAttributes": {"TOXICITY": {}, "INSULT": {"scoreType": "PROBABILITY"}, "THREAT": {}},
+    }
 
     response = analyze(client, site, body)
 
@@ -49,41 +57,62 @@ def test_a_russian_insult_is_scored_field_by_field_with_its_words_as_spans(clien
     assert toxicity >= 0.9 and insult >= 0.9
     assert result["attributeScores"]["INSULT"] == {
         "summaryScore": score(insult),
-        "spanScores": [{"begin": 0, "end": len(INSULT), "score": score(insult)},
-                       {"begin": 3, "end": 8, "score": score(insult)},  # тупой
-                       {"begin": 9, "end": 13, "score": score(insult)}],  # урод
+        "spanScores": [
+            {"begin": 0, "end": len(INSULT), "score": score(insult)},
+            {"begin": 3, "end": 8, "score": score(insult)},  # тупой
+            {"begin": 9, "end": 13, "score": score(insult)},
+        ],  # урод
     }
-    assert [INSULT[s["begin"]:s["end"]] for s in result["attributeScores"]["TOXICITY"]["spanScores"]] == [
-        INSULT, "тупой", "урод"]
+    assert [INSULT[s["begin"] : s["end"]] for s in result["attributeScores"]["TOXICITY"]["spanScores"]] == [
+        INSULT,
+        "тупой",
+        "урод",
+    ]
     threat = result["attributeScores"]["THREAT"]
     assert threat["spanScores"] == [{"begin": 0, "end": len(INSULT), "score": threat["summaryScore"]}]
 
 
-@pytest.mark.parametrize(("text", "toxic", "language"), [
-    (INSULT, True, "ru"), (THANKS, False, "ru"),
-    ("You are a stupid idiot", True, "en"), ("Thanks for the news, very helpful", False, "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "toxic", "language"),
+    [
+        (INSULT, True, "ru"),
+        (THANKS, False, "ru"),
+        ("You are a stupid idiot", True, "en"),
+        ("Thanks for the news, very helpful", False, "en"),
+    ],
+)
 def test_toxicity_is_high_for_abuse_and_low_for_thanks_in_both_languages(client, site, text, toxic, language):
-    result = analyze(client, site, {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}},
-                                    "doNotStore": True}).json
+    result = analyze(
+        client, site, {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}, "doNotStore": True}
+    ).json
 
     value = result["attributeScores"]["TOXICITY"]["summaryScore"]["value"]
     assert value >= 0.9 if toxic else value < 0.1
     # Without spanAnnotations: the whole text only, as Perspective answers by default.
-    assert result["attributeScores"]["TOXICITY"]["spanScores"] == [{"begin": 0, "end": len(text), "score": score(value)}]
+    assert result["attributeScores"]["TOXICITY"]["spanScores"] == [
+        {"begin": 0, "end": len(text), "score": score(value)}
+    ]
     assert result["languages"] == result["detectedLanguages"] == [language]  # none requested: the detected ones
     assert "clientToken" not in result
 
 
 def test_spans_point_into_the_original_text_through_latin_look_alikes(client, site):
     text = "Ну ты и хyйлo, конечно"  # "y" and "o" are Latin
-    result = analyze(client, site, {"comment": {"text": text}, "spanAnnotations": True, "doNotStore": True,
-                                    "requestedAttributes": {"PROFANITY": {}, "TOXICITY": {}, "INSULT": {}}}).json
+    result = analyze(
+        client,
+        site,
+        {
+            "comment": {"text": text},
+            "spanAnnotations": True,
+            "doNotStore": True,
+            "requestedAttributes": {"PROFANITY": {}, "TOXICITY": {}, "INSULT": {}},
+        },
+    ).json
 
     for attribute in ("PROFANITY", "TOXICITY"):
         (whole, word) = result["attributeScores"][attribute]["spanScores"]
         assert (whole["begin"], whole["end"]) == (0, len(text))
-        assert text[word["begin"]:word["end"]] == "хyйлo"
+        assert text[word["begin"] : word["end"]] == "хyйлo"
     assert len(result["attributeScores"]["INSULT"]["spanScores"]) == 1  # no insult among the words
 
 
@@ -117,32 +146,51 @@ def google_error(response, code, status):
     return response.json["error"]["message"]
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"comment": {"text": "x"}, "requestedAttributes": {"FLIRTATION": {}}}, "Requested attribute FLIRTATION does not exist"),
-    ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en", "xx"]},
-     "Attribute TOXICITY does not support request languages: xx"),
-    ({"comment": {}, "requestedAttributes": {"TOXICITY": {}}}, "Comment text must be specified and non-empty."),
-    ({"comment": {"text": ""}, "requestedAttributes": {"TOXICITY": {}}}, "Comment text must be specified and non-empty."),
-    ({"comment": {"text": "x"}, "requestedAttributes": {}}, "requestedAttributes must name at least one attribute."),
-    ({"comment": {"text": "x"}}, "requestedAttributes must name at least one attribute."),
-    ({"comment": {"text": "x", "type": "HTML"}, "requestedAttributes": {"TOXICITY": {}}}, "not supported"),
-    ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {"scoreThreshold": 2}}}, "scoreThreshold"),
-    ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {"scoreType": "STD_DEV_SCORE"}}}, "PROBABILITY"),
-    ({"comment": {"text": "я" * 10241}, "requestedAttributes": {"TOXICITY": {}}}, "too many bytes"),
-    ({"comment": {"text": "a\x00b"}, "requestedAttributes": {"TOXICITY": {}}}, "NUL"),
-    ({"comment": {"text": "\ud800"}, "requestedAttributes": {"TOXICITY": {}}}, "not valid Unicode"),
-    ({"comment": "text", "requestedAttributes": {"TOXICITY": {}}}, "expected an object"),
-    ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": None}}, "expected an object"),
-    ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en", 5]}, "languages"),
-    (["not", "an", "object"], "Invalid JSON payload received."),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"comment": {"text": "x"}, "requestedAttributes": {"FLIRTATION": {}}},
+            "Requested attribute FLIRTATION does not exist",
+        ),
+        (
+            {"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en", "xx"]},
+            "Attribute TOXICITY does not support request languages: xx",
+        ),
+        ({"comment": {}, "requestedAttributes": {"TOXICITY": {}}}, "Comment text must be specified and non-empty."),
+        (
+            {"comment": {"text": ""}, "requestedAttributes": {"TOXICITY": {}}},
+            "Comment text must be specified and non-empty.",
+        ),
+        (
+            {"comment": {"text": "x"}, "requestedAttributes": {}},
+            "requestedAttributes must name at least one attribute.",
+        ),
+        ({"comment": {"text": "x"}}, "requestedAttributes must name at least one attribute."),
+        ({"comment": {"text": "x", "type": "HTML"}, "requestedAttributes": {"TOXICITY": {}}}, "not supported"),
+        ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {"scoreThreshold": 2}}}, "scoreThreshold"),
+        (
+            {"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {"scoreType": "STD_DEV_SCORE"}}},
+            "PROBABILITY",
+        ),
+        ({"comment": {"text": "я" * 10241}, "requestedAttributes": {"TOXICITY": {}}}, "too many bytes"),
+        ({"comment": {"text": "a\x00b"}, "requestedAttributes": {"TOXICITY": {}}}, "NUL"),
+        ({"comment": {"text": "\ud800"}, "requestedAttributes": {"TOXICITY": {}}}, "not valid Unicode"),
+        ({"comment": "text", "requestedAttributes": {"TOXICITY": {}}}, "expected an object"),
+        ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": None}}, "expected an object"),
+        ({"comment": {"text": "x"}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["en", 5]}, "languages"),
+        (["not", "an", "object"], "Invalid JSON payload received."),
+    ],
+)
 def test_a_bad_request_is_refused_in_googles_shape_and_stores_nothing(client, db, site, body, message):
     assert message in google_error(analyze(client, site, body), 400, "INVALID_ARGUMENT")
     assert count(db, Comment) == 0
 
 
 def test_a_body_that_is_not_json_is_refused_in_googles_shape(client, site):
-    response = client.post(ANALYZE, query_string={"key": site.api_key}, data="{comment:", content_type="application/json")
+    response = client.post(
+        ANALYZE, query_string={"key": site.api_key}, data="{comment:", content_type="application/json"
+    )
     assert google_error(response, 400, "INVALID_ARGUMENT").startswith("Invalid JSON payload received.")
 
 
@@ -165,12 +213,21 @@ def test_do_not_store_stores_no_comment(client, db, site):
 
 def test_without_do_not_store_the_comment_is_moderated_like_an_ingested_one(client, db, settings, redis_client):
     site = make_site(settings.database_url, name="luki", callback_url="http://127.0.0.1:9/hooks")
-    body = {"comment": {"text": INSULT}, "requestedAttributes": {"TOXICITY": {}}, "communityId": "Coral:https://luki.ru/"}
+    body = {
+        "comment": {"text": INSULT},
+        "requestedAttributes": {"TOXICITY": {}},
+        "communityId": "Coral:https://luki.ru/",
+    }
 
     response = analyze(client, site, body)
 
     comment = db.scalar(select(Comment))
-    assert (comment.site_id, comment.source, comment.text, comment.status) == (site.id, "perspective", INSULT, "rejected")
+    assert (comment.site_id, comment.source, comment.text, comment.status) == (
+        site.id,
+        "perspective",
+        INSULT,
+        "rejected",
+    )
     assert comment.author_name == "perspective" and comment.author_id.startswith("perspective:")
     assert comment.article_url == comment.article_id == "perspective:Coral:https://luki.ru/"
     verdict = db.scalar(select(Verdict).where(Verdict.comment_id == comment.id))
@@ -197,12 +254,17 @@ def test_another_sites_key_sees_and_changes_nothing_of_this_site(client, db, set
     analyze(client, site, {"comment": {"text": INSULT}, "requestedAttributes": {"TOXICITY": {}}})
     ours = db.scalar(select(Comment))
 
-    response = client.post(SUGGEST, query_string={"key": other.api_key},
-                           json={"comment": {"text": INSULT}, "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0}}}})
+    response = client.post(
+        SUGGEST,
+        query_string={"key": other.api_key},
+        json={"comment": {"text": INSULT}, "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0}}}},
+    )
 
     assert response.status_code == 200
     db.refresh(ours)
-    assert ours.status == "rejected" and count(db, ModerationAction) == 1  # the other site's decision is on its own copy
+    assert (
+        ours.status == "rejected" and count(db, ModerationAction) == 1
+    )  # the other site's decision is on its own copy
     theirs = db.scalar(select(Comment).where(Comment.site_id == other.id))
     assert theirs.id != ours.id and theirs.status == "approved"
 
@@ -212,8 +274,12 @@ def test_another_sites_key_sees_and_changes_nothing_of_this_site(client, db, set
 # `${endpoint}/comments:analyze?key=KEY`, Content-Type: application/json, languages from the tenant's
 # locale ("en" for any locale it has no Perspective model for), doNotStore true unless configured.
 def coral_analyze(text, do_not_store=True):
-    return {"comment": {"text": text}, "languages": ["en"], "doNotStore": do_not_store,
-            "requestedAttributes": {"TOXICITY": {}}}
+    return {
+        "comment": {"text": text},
+        "languages": ["en"],
+        "doNotStore": do_not_store,
+        "requestedAttributes": {"TOXICITY": {}},
+    }
 
 
 # Coral's moderation feedback, as notifyPerspectiveModerationDecision builds it in coralproject/talk
@@ -223,16 +289,24 @@ def coral_suggest(text, status, comment_id="c0ffee-1", parent_id=None):
     context = {"url": f"https://luki.ru/news/1?commentID={comment_id}", "Coral_comment_id": comment_id}
     if parent_id:
         context = {"url": context["url"], "reply_to_id_Coral_comment_id": parent_id, "Coral_comment_id": comment_id}
-    body = {"comment": {"text": text}, "context": {"entries": [{"text": json.dumps(context)}]},
-            "attributeScores": {status: {"summaryScore": {"value": 1}}}, "languages": ["EN"],
-            "communityId": "Coral:https://luki.ru/", "clientToken": f"comment:{comment_id}"}
+    body = {
+        "comment": {"text": text},
+        "context": {"entries": [{"text": json.dumps(context)}]},
+        "attributeScores": {status: {"summaryScore": {"value": 1}}},
+        "languages": ["EN"],
+        "communityId": "Coral:https://luki.ru/",
+        "clientToken": f"comment:{comment_id}",
+    }
     return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def test_corals_analyze_request_gets_the_score_coral_reads(client, db, site):
     for text, toxic in ((INSULT, True), (THANKS, False)):
-        response = client.post(f"{ANALYZE}?key={site.api_key}", data=json.dumps(coral_analyze(text)),
-                               headers={"Content-Type": "application/json"})
+        response = client.post(
+            f"{ANALYZE}?key={site.api_key}",
+            data=json.dumps(coral_analyze(text)),
+            headers={"Content-Type": "application/json"},
+        )
         assert response.status_code == 200
         value = response.json["attributeScores"]["TOXICITY"]["summaryScore"]["value"]  # what Coral reads
         assert value > 0.8 if toxic else value < 0.8  # Coral's default threshold
@@ -245,8 +319,11 @@ def test_corals_feedback_on_a_stored_comment_is_a_decision_by_perspective(client
     client.post(f"{ANALYZE}?key={site.api_key}", json=coral_analyze(INSULT, do_not_store=False))
     stored = db.scalar(select(Comment))
 
-    response = client.post(f"{SUGGEST}?key={site.api_key}", data=coral_suggest(INSULT, "APPROVED", parent_id="p-1"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        f"{SUGGEST}?key={site.api_key}",
+        data=coral_suggest(INSULT, "APPROVED", parent_id="p-1"),
+        headers={"Content-Type": "application/json"},
+    )
 
     assert response.status_code == 200
     assert response.json["clientToken"] == "comment:c0ffee-1"  # Coral checks it
@@ -262,32 +339,52 @@ def test_corals_feedback_on_a_stored_comment_is_a_decision_by_perspective(client
 
 
 def test_corals_feedback_on_a_comment_never_stored_stores_it_decided_and_unscored(client, db, site):
-    response = client.post(f"{SUGGEST}?key={site.api_key}", data=coral_suggest(THANKS, "DELETED"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        f"{SUGGEST}?key={site.api_key}",
+        data=coral_suggest(THANKS, "DELETED"),
+        headers={"Content-Type": "application/json"},
+    )
 
     assert response.json["clientToken"] == "comment:c0ffee-1"
     comment = db.scalar(select(Comment))
-    assert (comment.source, comment.status, comment.article_url) == ("perspective", "rejected",
-                                                                     "https://luki.ru/news/1?commentID=c0ffee-1")
+    assert (comment.source, comment.status, comment.article_url) == (
+        "perspective",
+        "rejected",
+        "https://luki.ru/news/1?commentID=c0ffee-1",
+    )
     assert count(db, Verdict) == 0  # a human judged it: no machine verdict, no alert
     action = db.scalar(select(ModerationAction))
     assert (action.action, action.reason) == ("reject", "other")
     assert decision_examples(db) == []  # Coral does not say why it was deleted: nothing learnt about toxicity
 
 
-@pytest.mark.parametrize(("scores", "status", "reason", "label", "example"), [
-    ({"SPAM": 1}, "rejected", "spam", "spam", []),
-    ({"SPAM": 0.2}, "approved", None, "ham", [(SPAMMY, 0)]),
-    ({"TOXICITY": 0.9, "SPAM": 0}, "rejected", "toxicity", "ham", [(SPAMMY, 1)]),
-    ({"PROFANITY": 0.7, "INSULT": 0.9}, "rejected", "insult", "ham", [(SPAMMY, 1)]),
-    ({"SPAM": 1, "TOXICITY": 1}, "rejected", "spam", "spam", []),
-])
+@pytest.mark.parametrize(
+    ("scores", "status", "reason", "label", "example"),
+    [
+        ({"SPAM": 1}, "rejected", "spam", "spam", []),
+        ({"SPAM": 0.2}, "approved", None, "ham", [(SPAMMY, 0)]),
+        ({"TOXICITY": 0.9, "SPAM": 0}, "rejected", "toxicity", "ham", [(SPAMMY, 1)]),
+        ({"PROFANITY": 0.7, "INSULT": 0.9}, "rejected", "insult", "ham", [(SPAMMY, 1)]),
+        ({"SPAM": 1, "TOXICITY": 1}, "rejected", "spam", "spam", []),
+    ],
+)
 def test_suggested_scores_become_a_decision_a_spam_label_and_a_toxicity_example(
-    client, db, site, redis_client, scores, status, reason, label, example,
+    client,
+    db,
+    site,
+    redis_client,
+    scores,
+    status,
+    reason,
+    label,
+    example,
 ):
     client.post(ANALYZE, headers=site.auth, json={"comment": {"text": SPAMMY}, "requestedAttributes": {"SPAM": {}}})
-    body = {"comment": {"text": SPAMMY}, "clientToken": "t-9",
-            "attributeScores": {name: {"summaryScore": {"value": v}} for name, v in scores.items()}}
+    body = {
+        "comment": {"text": SPAMMY},
+        "clientToken": "t-9",
+        "attributeScores": {name: {"summaryScore": {"value": v}} for name, v in scores.items()},
+    }
 
     response = client.post(SUGGEST, headers=site.auth, json=body)
 
@@ -300,8 +397,11 @@ def test_suggested_scores_become_a_decision_a_spam_label_and_a_toxicity_example(
 
 
 def test_a_suggestion_with_nothing_we_use_is_answered_and_stores_nothing(client, db, site):
-    body = {"comment": {"text": THANKS}, "attributeScores": {"FLIRTATION": {"summaryScore": {"value": 1}}},
-            "clientToken": "t-2"}
+    body = {
+        "comment": {"text": THANKS},
+        "attributeScores": {"FLIRTATION": {"summaryScore": {"value": 1}}},
+        "clientToken": "t-2",
+    }
 
     response = client.post(SUGGEST, headers=site.auth, json=body)
 

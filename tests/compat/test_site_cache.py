@@ -38,7 +38,9 @@ def _stored_decision(client, db, site, text: str) -> str:
 
 
 def _spam(client, site, text: str) -> float:
-    response = analyze(client, site, {"comment": {"text": text}, "doNotStore": True, "requestedAttributes": {"SPAM": {}}})
+    response = analyze(
+        client, site, {"comment": {"text": text}, "doNotStore": True, "requestedAttributes": {"SPAM": {}}}
+    )
     assert response.status_code == 200, response.json
     return response.json["attributeScores"]["SPAM"]["summaryScore"]["value"]
 
@@ -50,7 +52,9 @@ def test_a_new_banned_word_applies_to_stored_comments_once_the_cache_time_has_pa
     db.get(Site, site.id).policy = {"banned_words": ["арбуз"]}
     db.commit()
 
-    assert _stored_decision(cached, db, site, text) == "approve"  # the remembered policy, the site merged without a query
+    assert (
+        _stored_decision(cached, db, site, text) == "approve"
+    )  # the remembered policy, the site merged without a query
     _expire()
     assert _stored_decision(cached, db, site, text) == "reject"
 

@@ -23,8 +23,9 @@ def csrf_token(client: FlaskClient, path: str = "/console/login") -> str:
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    return client.post("/console/login", data={"username": username, "password": password,
-                                               "csrf_token": csrf_token(client)})
+    return client.post(
+        "/console/login", data={"username": username, "password": password, "csrf_token": csrf_token(client)}
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -58,11 +59,22 @@ def hold_for_review(db: Session, site_id: int, text: str, words: list[str], **fi
     """A comment the worker held for review, its verdict naming `words` (found in `text`) as insults."""
     comment = make_comment(db, site_id, text=text, status="review", **fields)
     spans = [{"word": w, "start": text.index(w), "end": text.index(w) + len(w)} for w in words if w in text]
-    reasons = [{"code": "category_threshold", "category": "insult", "decision": "review", "score": 0.7, "threshold": 0.5}]
+    reasons = [
+        {"code": "category_threshold", "category": "insult", "decision": "review", "score": 0.7, "threshold": 0.5}
+    ]
     if spans:
         reasons.append({"code": "matched_words", "category": "insult", "words": spans})
-    db.add(Verdict(comment_id=comment.id, version=1, decision="review", scores={"toxicity": 0.6, "insult": 0.7},
-                   reasons=reasons, model_name="test", model_version="0"))
+    db.add(
+        Verdict(
+            comment_id=comment.id,
+            version=1,
+            decision="review",
+            scores={"toxicity": 0.6, "insult": 0.7},
+            reasons=reasons,
+            model_name="test",
+            model_version="0",
+        )
+    )
     db.commit()
     return comment
 
@@ -73,4 +85,5 @@ def held(db: Session, site) -> Callable[..., Comment]:  # type: ignore[no-untype
 
     def make(text: str = "Ты дурак, автор", words: tuple[str, ...] = ("дурак",), **fields) -> Comment:  # type: ignore[no-untyped-def]
         return hold_for_review(db, site.id, text, list(words), **{"external_id": f"c-{next(counter)}", **fields})
+
     return make

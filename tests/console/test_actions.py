@@ -40,13 +40,19 @@ def status(db, comment_id: int) -> str:
 def test_approve_sets_the_status_writes_the_audit_row_and_queues_the_callback(moderator_client, held, db, redis_client):
     comment = held()
 
-    response = post(moderator_client, f"/console/comments/{comment.id}/decide", decision="approve", next="/console/queue")
+    response = post(
+        moderator_client, f"/console/comments/{comment.id}/decide", decision="approve", next="/console/queue"
+    )
 
     assert response.status_code == 302 and response.headers["Location"] == "/console/queue"
     assert status(db, comment.id) == "approved"
     [action] = actions(db)
     assert (action.action, action.actor, action.previous_status, action.new_status) == (
-        "approve", "moderator:masha", "review", "approved")
+        "approve",
+        "moderator:masha",
+        "review",
+        "approved",
+    )
     notification = db.scalar(select(Notification).where(Notification.action_id == action.id))
     assert notification.payload["decision"] == "approve"
     assert ("notify.deliver_callback", [notification.id]) in queued(redis_client, "notify")
@@ -75,8 +81,11 @@ def test_an_unknown_reason_is_refused_and_nothing_changes(moderator_client, held
 def test_the_pages_script_gets_json_with_the_undo_ids(moderator_client, held, db):
     comment = held()
 
-    response = moderator_client.post(f"/console/comments/{comment.id}/decide", headers={"Accept": "application/json"},
-                                     data={"decision": "approve", "csrf_token": csrf_token(moderator_client, "/console/queue")})
+    response = moderator_client.post(
+        f"/console/comments/{comment.id}/decide",
+        headers={"Accept": "application/json"},
+        data={"decision": "approve", "csrf_token": csrf_token(moderator_client, "/console/queue")},
+    )
 
     assert response.status_code == 200
     assert response.json == {"ok": True, "message": "1 комментарий одобрен", "undo": [actions(db)[0].id]}
@@ -86,8 +95,15 @@ def test_bulk_reject_decides_every_selected_comment(moderator_client, held, db):
     chosen = [held().id, held().id, held().id]
     left = held().id
 
-    moderator_client.post("/console/comments/bulk", data={
-        "ids": chosen, "decision": "reject", "reason": "insult", "csrf_token": csrf_token(moderator_client, "/console/queue")})
+    moderator_client.post(
+        "/console/comments/bulk",
+        data={
+            "ids": chosen,
+            "decision": "reject",
+            "reason": "insult",
+            "csrf_token": csrf_token(moderator_client, "/console/queue"),
+        },
+    )
 
     assert [status(db, i) for i in chosen] == ["rejected"] * 3 and status(db, left) == "review"
     assert "3 комментария отклонены: оскорбление" in moderator_client.get("/console/queue").get_data(as_text=True)
@@ -112,11 +128,15 @@ def test_undo_restores_the_status_and_is_itself_audited(moderator_client, held, 
 
 def test_undo_of_a_bulk_decision_restores_all_of_it(moderator_client, held, db):
     chosen = [held().id, held().id]
-    moderator_client.post("/console/comments/bulk", data={
-        "ids": chosen, "decision": "approve", "csrf_token": csrf_token(moderator_client, "/console/queue")})
+    moderator_client.post(
+        "/console/comments/bulk",
+        data={"ids": chosen, "decision": "approve", "csrf_token": csrf_token(moderator_client, "/console/queue")},
+    )
 
-    moderator_client.post("/console/actions/undo", data={
-        "action": [a.id for a in actions(db)], "csrf_token": csrf_token(moderator_client, "/console/queue")})
+    moderator_client.post(
+        "/console/actions/undo",
+        data={"action": [a.id for a in actions(db)], "csrf_token": csrf_token(moderator_client, "/console/queue")},
+    )
 
     assert [status(db, i) for i in chosen] == ["review", "review"]
 
@@ -125,8 +145,15 @@ def test_ban_rejects_the_authors_waiting_comments_and_restricts_them(moderator_c
     first, second = held(author_id="troll"), held(author_id="troll")
     other = held(author_id="someone-else")
 
-    post(moderator_client, "/console/authors/ban", site_id=str(site.id), author_id="troll", duration="ban",
-         reason="insult", comment_id=str(first.id))
+    post(
+        moderator_client,
+        "/console/authors/ban",
+        site_id=str(site.id),
+        author_id="troll",
+        duration="ban",
+        reason="insult",
+        comment_id=str(first.id),
+    )
 
     assert status(db, first.id) == status(db, second.id) == "rejected" and status(db, other.id) == "review"
     restriction = db.scalar(select(AuthorRestriction))

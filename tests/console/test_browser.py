@@ -35,8 +35,10 @@ def browser():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         yield browser
         browser.close()
 
@@ -64,8 +66,14 @@ def test_a_moderator_approves_with_the_keyboard_and_the_site_is_told(browser, co
         site = make_site(settings.database_url, name="luki", callback_url=f"{callback_url}/moderation")
         create_moderator(db, username="masha", password=PASSWORD)
         db.commit()
-        comment = hold_for_review(db, site.id, "Автор статьи дурак и идиот", ["дурак", "идиот"], external_id="c-1",
-                                  article_title="Деловая миссия в Великих Луках")
+        comment = hold_for_review(
+            db,
+            site.id,
+            "Автор статьи дурак и идиот",
+            ["дурак", "идиот"],
+            external_id="c-1",
+            article_title="Деловая миссия в Великих Луках",
+        )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
 
         page.goto(f"{console_url}/console/queue")

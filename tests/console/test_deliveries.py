@@ -13,15 +13,34 @@ SLACK_URL = "https://hooks.slack.example/services/T0/B0/very-secret-path"
 
 def dead_messages(db, site):  # type: ignore[no-untyped-def]
     callback = make_callback(db, site.id, "https://luki.ru/hooks/moderation")
-    channel = NotificationChannel(site_id=site.id, kind="slack", target=SLACK_URL, events=["review"],
-                                  digest_interval_s=300, digest_max_items=10, active=True, last_event_id=0)
+    channel = NotificationChannel(
+        site_id=site.id,
+        kind="slack",
+        target=SLACK_URL,
+        events=["review"],
+        digest_interval_s=300,
+        digest_max_items=10,
+        active=True,
+        last_event_id=0,
+    )
     db.add(channel)
     db.flush()
-    alert = Notification(kind="moderator_alert", site_id=site.id, channel_id=channel.id, target_url=SLACK_URL,
-                         payload={}, status="dead", attempts=8, last_error="HTTP 404: no_service")
+    alert = Notification(
+        kind="moderator_alert",
+        site_id=site.id,
+        channel_id=channel.id,
+        target_url=SLACK_URL,
+        payload={},
+        status="dead",
+        attempts=8,
+        last_error="HTTP 404: no_service",
+    )
     db.add(alert)
-    db.execute(update(Notification).where(Notification.id == callback.id)
-               .values(status="dead", attempts=8, last_error="HTTP 500: <b>boom</b>"))
+    db.execute(
+        update(Notification)
+        .where(Notification.id == callback.id)
+        .values(status="dead", attempts=8, last_error="HTTP 500: <b>boom</b>")
+    )
     db.commit()
     return callback.id, alert.id
 
@@ -40,8 +59,9 @@ def test_an_admin_sees_dead_messages_with_their_errors_but_not_the_webhooks_secr
 def test_replaying_all_puts_them_back_in_line_for_their_own_workers(admin_client, db, site, redis_client):
     callback_id, alert_id = dead_messages(db, site)
 
-    response = admin_client.post("/console/deliveries/replay",
-                                 data={"all": "1", "csrf_token": csrf_token(admin_client, "/console/deliveries")})
+    response = admin_client.post(
+        "/console/deliveries/replay", data={"all": "1", "csrf_token": csrf_token(admin_client, "/console/deliveries")}
+    )
 
     assert response.status_code == 302
     db.expire_all()
@@ -55,8 +75,10 @@ def test_replaying_all_puts_them_back_in_line_for_their_own_workers(admin_client
 def test_replaying_the_selected_leaves_the_others_dead(admin_client, db, site):
     callback_id, alert_id = dead_messages(db, site)
 
-    admin_client.post("/console/deliveries/replay",
-                      data={"id": str(alert_id), "csrf_token": csrf_token(admin_client, "/console/deliveries")})
+    admin_client.post(
+        "/console/deliveries/replay",
+        data={"id": str(alert_id), "csrf_token": csrf_token(admin_client, "/console/deliveries")},
+    )
 
     db.expire_all()
     assert (db.get(Notification, callback_id).status, db.get(Notification, alert_id).status) == ("dead", "pending")
@@ -66,8 +88,9 @@ def test_moderators_cannot_see_or_replay_deliveries(moderator_client, db, site):
     callback_id, _ = dead_messages(db, site)
 
     assert moderator_client.get("/console/deliveries").status_code == 403
-    replay = moderator_client.post("/console/deliveries/replay",
-                                   data={"all": "1", "csrf_token": csrf_token(moderator_client, "/console/queue")})
+    replay = moderator_client.post(
+        "/console/deliveries/replay", data={"all": "1", "csrf_token": csrf_token(moderator_client, "/console/queue")}
+    )
     assert replay.status_code == 403
     db.expire_all()
     assert db.get(Notification, callback_id).status == "dead"

@@ -46,7 +46,9 @@ def test_a_deactivated_moderator_cannot_log_in(client, accounts, db):
 
 
 def test_logins_over_the_limit_get_a_readable_429(settings, accounts):
-    limited = settings.model_copy(update={"console": settings.console.model_copy(update={"login_rate_limit": "3 per minute"})})
+    limited = settings.model_copy(
+        update={"console": settings.console.model_copy(update={"login_rate_limit": "3 per minute"})}
+    )
     client = create_app(limited, create_celery(limited)).test_client()
     for _ in range(3):
         assert login(client, "masha", "wrong password").status_code == 401
@@ -94,14 +96,23 @@ def test_logged_out_visitors_get_the_login_page_or_401_and_no_comment_text(clien
 def test_after_login_the_visitor_returns_where_they_were_going_but_never_off_site(client, accounts, held):
     comment = held()
     token = csrf_token(client)
-    back = client.post("/console/login", data={"username": "masha", "password": PASSWORD, "csrf_token": token,
-                                               "next": f"/console/comments/{comment.id}"})
+    back = client.post(
+        "/console/login",
+        data={
+            "username": "masha",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": f"/console/comments/{comment.id}",
+        },
+    )
     assert back.headers["Location"] == f"/console/comments/{comment.id}"
 
     client.post("/console/logout", data={"csrf_token": csrf_token(client, "/console/queue")})
     token = csrf_token(client)
-    away = client.post("/console/login", data={"username": "masha", "password": PASSWORD, "csrf_token": token,
-                                               "next": "https://evil.example/console/"})
+    away = client.post(
+        "/console/login",
+        data={"username": "masha", "password": PASSWORD, "csrf_token": token, "next": "https://evil.example/console/"},
+    )
     assert away.headers["Location"] == "/console/queue"
 
 
@@ -114,9 +125,12 @@ def test_cookies_are_secure_when_served_over_https(settings, accounts):
 
 def _behind_proxy(settings, trusted_proxies: int, *addresses: str):
     """Console clients that all reach the app through one proxy (10.0.0.2), each with its own address."""
-    limited = settings.model_copy(update={
-        "trusted_proxies": trusted_proxies,
-        "console": settings.console.model_copy(update={"login_rate_limit": "3 per minute"})})
+    limited = settings.model_copy(
+        update={
+            "trusted_proxies": trusted_proxies,
+            "console": settings.console.model_copy(update={"login_rate_limit": "3 per minute"}),
+        }
+    )
     app = create_app(limited, create_celery(limited))
     clients = []
     for address in addresses:

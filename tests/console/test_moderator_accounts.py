@@ -24,12 +24,17 @@ def modctl(settings, monkeypatch):
 
 
 def test_create_from_stdin_then_log_in_to_the_console(modctl, client, db):
-    result = modctl("moderator", "create", "--username", "olga", "--role", "admin", "--password-stdin",
-                    stdin=PASSWORD + "\n")
+    result = modctl(
+        "moderator", "create", "--username", "olga", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n"
+    )
 
     assert result.exit_code == 0 and "/console/" in result.output
     stored = db.scalar(select(Moderator).where(Moderator.username == "olga"))
-    assert stored.role == "admin" and stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+    assert (
+        stored.role == "admin"
+        and stored.password_hash.startswith("$argon2id$")
+        and PASSWORD not in stored.password_hash
+    )
     assert login(client, "olga").status_code == 302
 
 
@@ -43,10 +48,13 @@ def test_refused_accounts_are_usage_errors(modctl):
     short = CliRunner().invoke(cli, ["moderator", "create", "--username", "a", "--password-stdin"], input="short\n")
     assert short.exit_code == 2 and "at least 10 characters" in short.output
     modctl("moderator", "create", "--username", "dup", "--password-stdin", stdin=PASSWORD + "\n")
-    again = CliRunner().invoke(cli, ["moderator", "create", "--username", "dup", "--password-stdin"], input=PASSWORD + "\n")
+    again = CliRunner().invoke(
+        cli, ["moderator", "create", "--username", "dup", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert again.exit_code == 2 and "already exists" in again.output
-    long_name = CliRunner().invoke(cli, ["moderator", "create", "--username", "x" * 41, "--password-stdin"],
-                                   input=PASSWORD + "\n")
+    long_name = CliRunner().invoke(
+        cli, ["moderator", "create", "--username", "x" * 41, "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert long_name.exit_code == 2 and "1 to 40 characters" in long_name.output
 
 
@@ -79,12 +87,26 @@ def test_unknown_roles_are_refused(db):
 def test_a_moderator_can_be_limited_to_named_sites(modctl, db, settings, site):
     make_site(settings.database_url, name="pskov")
 
-    made = modctl("moderator", "create", "--username", "anna", "--site", "luki", "--site", "pskov", "--password-stdin",
-                  stdin=PASSWORD + "\n")
-    unknown = CliRunner().invoke(cli, ["moderator", "create", "--username", "ivan", "--site", "tver", "--password-stdin"],
-                                 input=PASSWORD + "\n")
-    admin = CliRunner().invoke(cli, ["moderator", "create", "--username", "olga", "--role", "admin", "--site", "luki",
-                                     "--password-stdin"], input=PASSWORD + "\n")
+    made = modctl(
+        "moderator",
+        "create",
+        "--username",
+        "anna",
+        "--site",
+        "luki",
+        "--site",
+        "pskov",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    unknown = CliRunner().invoke(
+        cli, ["moderator", "create", "--username", "ivan", "--site", "tver", "--password-stdin"], input=PASSWORD + "\n"
+    )
+    admin = CliRunner().invoke(
+        cli,
+        ["moderator", "create", "--username", "olga", "--role", "admin", "--site", "luki", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
 
     assert made.exit_code == 0 and "(moderator, luki, pskov)" in made.output
     assert unknown.exit_code == 2 and "no site named tver" in unknown.output

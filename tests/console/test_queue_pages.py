@@ -1,7 +1,7 @@
 """The queue pages: tabs and counts, search, order, pages, the polled state, the comment page, languages."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
@@ -103,8 +103,14 @@ def test_a_card_shows_article_author_history_parent_scores_and_marked_words(mode
     make_comment(db, site.id, external_id="parent-1", status="approved", text="Исходный комментарий", author_id="u-2")
     make_comment(db, site.id, external_id="old-1", status="approved", text="Раньше", author_id="u-5")
     make_comment(db, site.id, external_id="old-2", status="rejected", text="Раньше плохо", author_id="u-5")
-    held(text="Ты дурак и идиот", words=("дурак", "идиот"), author_id="u-5", article_title="Новости Лук",
-         parent_external_id="parent-1", author_registered_at=utcnow() - timedelta(days=3))
+    held(
+        text="Ты дурак и идиот",
+        words=("дурак", "идиот"),
+        author_id="u-5",
+        article_title="Новости Лук",
+        parent_external_id="parent-1",
+        author_registered_at=utcnow() - timedelta(days=3),
+    )
 
     page = moderator_client.get("/console/queue").get_data(as_text=True)
 
@@ -122,8 +128,9 @@ def test_the_comment_page_shows_reports_and_the_audit_trail(moderator_client, he
     db.add(CommentReport(site_id=site.id, comment_id=comment.id, reporter_id="reader-9", reason="abuse", note="грубо"))
     db.commit()
     token = csrf_token(moderator_client, "/console/queue")
-    moderator_client.post(f"/console/comments/{comment.id}/decide",
-                          data={"decision": "reject", "reason": "insult", "csrf_token": token})
+    moderator_client.post(
+        f"/console/comments/{comment.id}/decide", data={"decision": "reject", "reason": "insult", "csrf_token": token}
+    )
 
     page = moderator_client.get(f"/console/comments/{comment.id}").get_data(as_text=True)
 
@@ -161,9 +168,9 @@ def test_switching_to_english_sticks_to_the_account(client, accounts, held, db):
 
 
 def test_times_are_shown_on_the_moderators_clock(settings, accounts, held):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    held(posted_at=datetime(2026, 11, 20, 9, 5, tzinfo=timezone.utc))
+    held(posted_at=datetime(2026, 11, 20, 9, 5, tzinfo=UTC))
     pages = {}
     for zone in ("UTC", "Europe/Moscow"):
         zoned = settings.model_copy(update={"console": settings.console.model_copy(update={"timezone": zone})})

@@ -31,8 +31,9 @@ def _as(client, username):
 
 
 def _post(client, path, **data):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/console/queue")},
-                       headers={"Accept": "application/json"})
+    return client.post(
+        path, data={**data, "csrf_token": csrf_token(client, "/console/queue")}, headers={"Accept": "application/json"}
+    )
 
 
 def _cards(page: str) -> set[int]:
@@ -62,8 +63,12 @@ def test_admins_and_unlimited_moderators_see_every_site(client, two_sites, usern
 def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(client, db, site, two_sites):
     theirs = two_sites["theirs"]
     by_admin = decide_comment(db, two_sites["mine"], "approve", actor="moderator:boss")  # luki: anna may undo it
-    on_pskov = decide_comment(db, hold_for_review(db, two_sites["pskov"], "Ещё один дурак", ["дурак"],
-                                                  external_id="p-2").id, "approve", actor="moderator:boss")
+    on_pskov = decide_comment(
+        db,
+        hold_for_review(db, two_sites["pskov"], "Ещё один дурак", ["дурак"], external_id="p-2").id,
+        "approve",
+        actor="moderator:boss",
+    )
     db.commit()
     anna = _as(client, "anna")
 
@@ -85,9 +90,10 @@ def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(cl
     assert _post(anna, "/console/actions/undo", action=[by_admin.action.id]).status_code == 200
 
 
-
 def test_the_moderators_page_shows_who_works_on_which_sites(client, two_sites):
     page = _as(client, "boss").get("/console/moderators").get_data(as_text=True)
 
-    rows = {m.group(1): m.group(2) for m in re.finditer(r"<tr>\s*<td>(\w+)</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", page)}
+    rows = {
+        m.group(1): m.group(2) for m in re.finditer(r"<tr>\s*<td>(\w+)</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", page)
+    }
     assert rows == {"anna": "luki", "boss": "все сайты", "masha": "все сайты"}

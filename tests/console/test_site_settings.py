@@ -7,8 +7,14 @@ from shared.site_policy import load_site_policy
 from tests.console.conftest import csrf_token
 
 GOOD = {
-    "mode": "post", "language": "ru", "review_toxicity": "0,6", "reject_toxicity": "0.95", "reject_spam": "0.8",
-    "banned_words": "казино*\nставки", "suspect_words": "займ, кредит", "new_author_review": "3",
+    "mode": "post",
+    "language": "ru",
+    "review_toxicity": "0,6",
+    "reject_toxicity": "0.95",
+    "reject_spam": "0.8",
+    "banned_words": "казино*\nставки",
+    "suspect_words": "займ, кредит",
+    "new_author_review": "3",
 }
 
 
@@ -18,8 +24,9 @@ def stored_policy(db, site_id: int) -> dict:
 
 
 def save(client, site_id: int, **fields):  # type: ignore[no-untyped-def]
-    return client.post(f"/console/settings?site={site_id}",
-                       data={**fields, "csrf_token": csrf_token(client, "/console/queue")})
+    return client.post(
+        f"/console/settings?site={site_id}", data={**fields, "csrf_token": csrf_token(client, "/console/queue")}
+    )
 
 
 def test_a_moderator_cannot_see_or_change_the_policy(moderator_client, site, db):
@@ -44,14 +51,17 @@ def test_an_admin_saves_a_policy_the_workers_can_load(admin_client, site, db):
     assert "Правила сайта luki сохранены" in page and 'value="0.95"' in page and "казино*\nставки</textarea>" in page
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"reject_toxicity": "-0.1"}, "reject.toxicity"),
-    ({"reject_toxicity": "2.5"}, "reject.toxicity"),
-    ({"review_insult": "много"}, "review insult: не число"),
-    ({"review_threat": "0.9", "reject_threat": "0.5"}, "порог проверки должен быть ниже порога отклонения"),
-    ({"new_author_review": "-1"}, "new_author_review"),
-    ({"mode": "sometimes"}, "mode"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"reject_toxicity": "-0.1"}, "reject.toxicity"),
+        ({"reject_toxicity": "2.5"}, "reject.toxicity"),
+        ({"review_insult": "много"}, "review insult: не число"),
+        ({"review_threat": "0.9", "reject_threat": "0.5"}, "порог проверки должен быть ниже порога отклонения"),
+        ({"new_author_review": "-1"}, "new_author_review"),
+        ({"mode": "sometimes"}, "mode"),
+    ],
+)
 def test_a_bad_policy_is_shown_with_its_errors_and_nothing_is_stored(admin_client, site, db, bad, message):
     response = save(admin_client, site.id, **{**GOOD, **bad})
 

@@ -12,10 +12,23 @@ from babel.messages.pofile import read_po
 from shared.i18n import TRANSLATIONS_DIR as TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None,
-            "NP_": (1, 2), "phrase": None, "plural_phrase": (1, 2)}
-METHOD_MAP = [("shared/**.py", "python"), ("moderation/**.py", "python"), ("notify/**.py", "python"),
-              ("moderation/web/console/templates/**.html", "jinja2")]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,
+    "NP_": (1, 2),
+    "phrase": None,
+    "plural_phrase": (1, 2),
+}
+METHOD_MAP = [
+    ("shared/**.py", "python"),
+    ("moderation/**.py", "python"),
+    ("notify/**.py", "python"),
+    ("moderation/web/console/templates/**.html", "jinja2"),
+]
 
 
 def catalog(locale: str, kind: str):  # type: ignore[no-untyped-def]
@@ -35,7 +48,9 @@ def translations(cat) -> dict:  # type: ignore[no-untyped-def]
 def test_every_russian_message_is_translated_including_each_plural_form():
     ru = catalog("ru", "po")
     assert ru.num_plurals == 3
-    untranslated = [m.id for m in ru if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    untranslated = [
+        m.id for m in ru if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
     assert untranslated == []
 
 
@@ -50,8 +65,10 @@ def test_the_committed_mo_is_the_po_compiled(locale):
 
 
 def test_the_catalogs_hold_every_message_in_the_code_and_templates():
-    in_code = {msgid if isinstance(msgid, str) else msgid[0]
-               for _file, _line, msgid, *_ in extract_from_dir(str(ROOT), METHOD_MAP, keywords=KEYWORDS)}
+    in_code = {
+        msgid if isinstance(msgid, str) else msgid[0]
+        for _file, _line, msgid, *_ in extract_from_dir(str(ROOT), METHOD_MAP, keywords=KEYWORDS)
+    }
     for locale in ("ru", "en"):
         in_catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(locale, "po") if m.id}
         assert in_code - in_catalog == set(), f"{locale}: run `make translations` and translate the new messages"

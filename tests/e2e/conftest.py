@@ -13,10 +13,13 @@ from tests.support.processes import log_contains, service_env, stop, wait_until,
 @pytest.fixture
 def worker_env(settings: Settings) -> dict[str, str]:
     return service_env(
-        MOD_DATABASE_URL=settings.database_url, MOD_BROKER_URL=settings.broker_url,
+        MOD_DATABASE_URL=settings.database_url,
+        MOD_BROKER_URL=settings.broker_url,
         MOD_CALLBACK__BACKOFF_BASE_S="0.2",
         # Recover fast in tests what production recovers in minutes.
-        MOD_BROKER_VISIBILITY_TIMEOUT_S="3", MOD_PENDING_REQUEUE_AFTER_S="3", MOD_SWEEP_INTERVAL_S="1",
+        MOD_BROKER_VISIBILITY_TIMEOUT_S="3",
+        MOD_PENDING_REQUEUE_AFTER_S="3",
+        MOD_SWEEP_INTERVAL_S="1",
     )
 
 

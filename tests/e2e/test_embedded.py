@@ -23,7 +23,9 @@ def run_embedded(tmp_path: Path, port: int, run: int) -> tuple[subprocess.Popen[
 
 
 def decided(base: str, comment_id: int) -> dict | None:
-    body = requests.get(f"{base}/v1/comments/{comment_id}", headers={"Authorization": f"Bearer {KEY}"}, timeout=5).json()
+    body = requests.get(
+        f"{base}/v1/comments/{comment_id}", headers={"Authorization": f"Bearer {KEY}"}, timeout=5
+    ).json()
     return body if body["status"] != "pending" else None
 
 
@@ -34,12 +36,21 @@ def test_make_run_moderates_on_sqlite_stops_on_ctrl_c_and_keeps_its_data(tmp_pat
     process, log = run_embedded(tmp_path, port, 1)
     try:
         assert KEY in log.read_text() and f"curl -s -X POST {base}/v1/comments" in log.read_text()
-        clean = requests.post(f"{base}/v1/comments", json=comment_body("e-1", "Хорошая статья, спасибо"), headers=auth, timeout=5)
-        abusive = requests.post(f"{base}/v1/comments", json=comment_body("e-2", "Заткнись, тупая мразь, пиздец"), headers=auth, timeout=5)
+        clean = requests.post(
+            f"{base}/v1/comments", json=comment_body("e-1", "Хорошая статья, спасибо"), headers=auth, timeout=5
+        )
+        abusive = requests.post(
+            f"{base}/v1/comments", json=comment_body("e-2", "Заткнись, тупая мразь, пиздец"), headers=auth, timeout=5
+        )
         assert clean.status_code == abusive.status_code == 202
 
-        assert wait_until(lambda: decided(base, clean.json()["id"]), what="clean verdict", log=log)["status"] == "approved"
-        assert wait_until(lambda: decided(base, abusive.json()["id"]), what="abusive verdict", log=log)["status"] in ("review", "rejected")
+        assert (
+            wait_until(lambda: decided(base, clean.json()["id"]), what="clean verdict", log=log)["status"] == "approved"
+        )
+        assert wait_until(lambda: decided(base, abusive.json()["id"]), what="abusive verdict", log=log)["status"] in (
+            "review",
+            "rejected",
+        )
 
         # gunicorn workers' counters are added up, and the SQLite broker's queues are measured.
         metrics = requests.get(f"{base}/metrics", timeout=5).text

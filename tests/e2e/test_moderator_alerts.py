@@ -19,8 +19,9 @@ def test_a_held_comment_is_announced_on_the_sites_webhook_channel(client, settin
         add_channel(db, db.get(Site, site.id), kind="webhook", target=f"{url}/moderators", settings=NotifySettings())
         db.commit()
 
-        comment_id = client.post("/v1/comments", json=comment_body(text="Завтра митинг у администрации"),
-                                 headers=site.auth).json["id"]
+        comment_id = client.post(
+            "/v1/comments", json=comment_body(text="Завтра митинг у администрации"), headers=site.auth
+        ).json["id"]
         (alert,) = recorder.wait_for(1)
 
     body = alert.json()

@@ -26,10 +26,14 @@ def decided(client, site, comment_id: int) -> dict | None:
 def test_each_comment_gets_a_verdict_and_the_site_a_signed_callback(client, settings, pipeline):
     with http_server() as (url, recorder):
         site = make_site(settings.database_url, name="luki", callback_url=f"{url}/moderation")
-        ids = {key: client.post("/v1/comments", json=comment_body(key, text), headers=site.auth).json["id"]
-               for key, text in COMMENTS.items()}
+        ids = {
+            key: client.post("/v1/comments", json=comment_body(key, text), headers=site.auth).json["id"]
+            for key, text in COMMENTS.items()
+        }
 
-        results = {key: wait_until(lambda i=i: decided(client, site, i), what=f"verdict for {key}") for key, i in ids.items()}
+        results = {
+            key: wait_until(lambda i=i: decided(client, site, i), what=f"verdict for {key}") for key, i in ids.items()
+        }
         callbacks = recorder.wait_for(len(COMMENTS))
 
     assert results["ru-clean"]["status"] == "approved"
@@ -58,7 +62,9 @@ def test_an_edit_is_moderated_again(client, site, pipeline):
     wait_until(lambda: decided(client, site, first), what="first verdict")
 
     client.post("/v1/comments", json=comment_body("c-9", "Автор статьи тупой дебил и мразь"), headers=site.auth)
-    result = wait_until(lambda: (d := decided(client, site, first)) and d["version"] == 2 and d, what="verdict on the edit")
+    result = wait_until(
+        lambda: (d := decided(client, site, first)) and d["version"] == 2 and d, what="verdict on the edit"
+    )
 
     assert result["status"] in ("review", "rejected")
     assert result["verdict"]["version"] == 2
@@ -79,7 +85,9 @@ def test_site_feedback_teaches_the_sites_spam_model_in_the_worker(client, site, 
 
     from shared.models import SpamModelVersion
 
-    comment_id = client.post("/v1/comments", json=comment_body("s-1", "Займ без отказа, пиши @dengi_bystro"), headers=site.auth).json["id"]
+    comment_id = client.post(
+        "/v1/comments", json=comment_body("s-1", "Займ без отказа, пиши @dengi_bystro"), headers=site.auth
+    ).json["id"]
     wait_until(lambda: decided(client, site, comment_id), what="verdict")
 
     response = client.post(f"/v1/comments/{comment_id}/feedback", json={"label": "spam"}, headers=site.auth)

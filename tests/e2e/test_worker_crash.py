@@ -32,5 +32,9 @@ def test_comments_in_flight_when_a_worker_dies_still_get_their_verdict(client, s
 
     # The restarted worker runs beat too: its sweeper re-enqueues what the dead one held.
     start_worker("moderation", "--pool", "solo", "-B", "-s", str(tmp_path / "celerybeat-schedule"))
-    wait_until(lambda: count(db, select(func.count()).where(Comment.status == "pending")) == 0, timeout_s=90, what="every comment decided")
+    wait_until(
+        lambda: count(db, select(func.count()).where(Comment.status == "pending")) == 0,
+        timeout_s=90,
+        what="every comment decided",
+    )
     assert count(db, verdicts) == N

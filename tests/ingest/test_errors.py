@@ -28,7 +28,9 @@ def assert_error(response, status: int, error: str) -> dict:
 
 
 def test_malformed_json_is_400(client, site):
-    response = client.post("/v1/comments", data='{"external_id": "c-1",', headers={**site.auth, "Content-Type": "application/json"})
+    response = client.post(
+        "/v1/comments", data='{"external_id": "c-1",', headers={**site.auth, "Content-Type": "application/json"}
+    )
     assert_error(response, 400, "malformed_json")
 
 
@@ -50,7 +52,10 @@ def test_unknown_route_is_404_in_the_same_shape(client):
 
 
 @pytest.mark.keeps_rows
-@pytest.mark.parametrize("field, value", [("article", {"id": "a-other", "url": "https://luki.ru/news/2"}), ("author", {"id": "u-other", "name": "Другой"})])
+@pytest.mark.parametrize(
+    "field, value",
+    [("article", {"id": "a-other", "url": "https://luki.ru/news/2"}), ("author", {"id": "u-other", "name": "Другой"})],
+)
 def test_reused_external_id_under_another_article_or_author_is_409(client, site, db, field, value):
     client.post("/v1/comments", json=comment_body(text="Оригинал"), headers=site.auth)
 
@@ -68,7 +73,9 @@ def test_body_over_the_limit_is_413(client, site):
 
 
 def test_not_json_is_415(client, site):
-    response = client.post("/v1/comments", data="text=hello", headers={**site.auth, "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/v1/comments", data="text=hello", headers={**site.auth, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert_error(response, 415, "unsupported_media_type")
 
 
@@ -104,10 +111,13 @@ def test_a_json_array_is_422_not_a_crash(client, site):
     assert_error(client.post("/v1/comments", json=[1, 2], headers=site.auth), 422, "validation_failed")
 
 
-@pytest.mark.parametrize(("raw_text", "reason"), [
-    ('"a\\u0000b"', "must not contain NUL characters"),
-    ('"\\ud83d alone"', "lone surrogate"),
-])
+@pytest.mark.parametrize(
+    ("raw_text", "reason"),
+    [
+        ('"a\\u0000b"', "must not contain NUL characters"),
+        ('"\\ud83d alone"', "lone surrogate"),
+    ],
+)
 def test_text_no_database_can_keep_is_a_422_naming_the_field(client, site, raw_text, reason):
     body = comment_body()
     body["author"]["name"] = "__NAME__"
@@ -127,7 +137,9 @@ def test_numbers_where_text_is_documented_are_refused(client, site, field, value
     else:
         body[field] = value
 
-    details = assert_error(client.post("/v1/comments", json=body, headers=site.auth), 422, "validation_failed")["details"]
+    details = assert_error(client.post("/v1/comments", json=body, headers=site.auth), 422, "validation_failed")[
+        "details"
+    ]
     assert details[0]["field"] == field
 
 

@@ -10,8 +10,11 @@ from tests.support.sites import make_site
 
 
 def learn_tasks(redis_client) -> list[str]:
-    return [json.loads(raw)["headers"]["task"] for raw in redis_client.lrange("moderation", 0, -1)
-            if json.loads(raw)["headers"]["task"] == "moderation.learn_spam"]
+    return [
+        json.loads(raw)["headers"]["task"]
+        for raw in redis_client.lrange("moderation", 0, -1)
+        if json.loads(raw)["headers"]["task"] == "moderation.learn_spam"
+    ]
 
 
 def post_comment(client, site) -> int:
@@ -47,7 +50,10 @@ def test_feedback_needs_the_sites_key_and_its_own_comment(client, site, settings
     other = make_site(settings.database_url, name="other")
 
     assert client.post(f"/v1/comments/{comment_id}/feedback", json={"label": "spam"}).status_code == 401
-    assert client.post(f"/v1/comments/{comment_id}/feedback", json={"label": "spam"}, headers=other.auth).status_code == 404
+    assert (
+        client.post(f"/v1/comments/{comment_id}/feedback", json={"label": "spam"}, headers=other.auth).status_code
+        == 404
+    )
     assert client.post("/v1/comments/999999/feedback", json={"label": "spam"}, headers=site.auth).status_code == 404
 
 

@@ -13,7 +13,11 @@ from tests.support.payloads import comment_body
 def queued_scoring_tasks(redis_client) -> list[list]:
     """The args of every score_comment message waiting in the real Redis queue."""
     messages = [json.loads(raw) for raw in reversed(redis_client.lrange("moderation", 0, -1))]
-    return [json.loads(base64.b64decode(m["body"]))[0] for m in messages if m["headers"]["task"] == "moderation.score_comment"]
+    return [
+        json.loads(base64.b64decode(m["body"]))[0]
+        for m in messages
+        if m["headers"]["task"] == "moderation.score_comment"
+    ]
 
 
 def test_accepts_a_comment_with_202_id_and_location(client, site, db, redis_client):
@@ -77,7 +81,9 @@ def test_concurrent_edits_each_become_a_version(app, site, db):
     app.test_client().post("/v1/comments", json=comment_body(text="v1"), headers=site.auth)
 
     def edit(n: int) -> int:
-        return app.test_client().post("/v1/comments", json=comment_body(text=f"edit {n}"), headers=site.auth).status_code
+        return (
+            app.test_client().post("/v1/comments", json=comment_body(text=f"edit {n}"), headers=site.auth).status_code
+        )
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         statuses = list(pool.map(edit, range(4)))

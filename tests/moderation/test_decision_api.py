@@ -28,8 +28,11 @@ def test_a_decision_is_audited_labelled_and_called_back_signed(client, db, setti
         site = make_site(settings.database_url, name="luki", callback_url=f"{url}/hooks")
         comment = make_comment(db, site.id, status="review")
 
-        response = client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth,
-                               json={"decision": "reject", "reason": "spam", "moderator": "olga"})
+        response = client.post(
+            f"/v1/comments/{comment.id}/decision",
+            headers=site.auth,
+            json={"decision": "reject", "reason": "spam", "moderator": "olga"},
+        )
 
         assert response.status_code == 200
         assert response.json["status"] == "rejected" and response.json["decided_by"] == "site:olga"
@@ -53,16 +56,21 @@ def test_a_decision_is_audited_labelled_and_called_back_signed(client, db, setti
 
 def test_rejecting_an_insult_teaches_the_spam_model_ham(client, db, site):
     comment = make_comment(db, site.id, status="review")
-    client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject", "reason": "insult"})
+    client.post(
+        f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject", "reason": "insult"}
+    )
     assert db.scalar(select(SpamFeedback)).label == "ham"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"decision": "publish"}, "decision"),
-    ({"decision": "reject", "reason": "ugly"}, "reason"),
-    ({"decision": "approve", "extra": 1}, "extra"),
-    ({"decision": "approve", "moderator": "a b"}, "moderator"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"decision": "publish"}, "decision"),
+        ({"decision": "reject", "reason": "ugly"}, "reason"),
+        ({"decision": "approve", "extra": 1}, "extra"),
+        ({"decision": "approve", "moderator": "a b"}, "moderator"),
+    ],
+)
 def test_a_bad_decision_is_refused_by_field_and_changes_nothing(client, db, site, body, field):
     comment = make_comment(db, site.id, status="review")
 
@@ -87,7 +95,9 @@ def test_one_sites_key_cannot_see_or_act_on_another_sites_comments(client, db, s
     assert queue.json["items"] == [] and queue.json["total"] == 0
     db.refresh(comment)
     assert comment.status == "review"
-    theirs_action = client.post(f"/v1/comments/{comment.id}/decision", headers=theirs.auth, json={"decision": "approve"})
+    theirs_action = client.post(
+        f"/v1/comments/{comment.id}/decision", headers=theirs.auth, json={"decision": "approve"}
+    )
     undo = client.post(f"/v1/actions/{theirs_action.json['action_id']}/undo", headers=ours.auth)
     assert undo.status_code == 404
 
@@ -153,7 +163,10 @@ def test_an_undo_restores_the_status_drops_the_label_and_calls_back(client, db, 
     db.refresh(comment)
     assert comment.status == "review" and db.scalar(select(SpamFeedback)) is None
     payloads = [n.payload for n in db.scalars(select(Notification).order_by(Notification.id))]
-    assert [(p["status"], p.get("undoes_action_id")) for p in payloads] == [("approved", None), ("review", action["action_id"])]
+    assert [(p["status"], p.get("undoes_action_id")) for p in payloads] == [
+        ("approved", None),
+        ("review", action["action_id"]),
+    ]
 
 
 def test_readers_reports_are_counted_once_per_reader_and_fill_the_reported_queue(client, db, site):
@@ -162,7 +175,9 @@ def test_readers_reports_are_counted_once_per_reader_and_fill_the_reported_queue
 
     first = client.post(f"/v1/comments/{comment.id}/reports", headers=site.auth, json=body)
     again = client.post(f"/v1/comments/{comment.id}/reports", headers=site.auth, json=body)
-    bad = client.post(f"/v1/comments/{comment.id}/reports", headers=site.auth, json={"reporter_id": "r", "reason": "meh"})
+    bad = client.post(
+        f"/v1/comments/{comment.id}/reports", headers=site.auth, json={"reporter_id": "r", "reason": "meh"}
+    )
 
     assert (first.status_code, first.json["recorded"]) == (201, True)
     assert (again.status_code, again.json["recorded"]) == (200, False)
@@ -170,7 +185,9 @@ def test_readers_reports_are_counted_once_per_reader_and_fill_the_reported_queue
     reported = client.get("/v1/queue?queue=reported", headers=site.auth).json
     assert [(i["id"], i["open_reports"]) for i in reported["items"]] == [(comment.id, 1)]
 
-    client.post(f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject", "reason": "insult"})
+    client.post(
+        f"/v1/comments/{comment.id}/decision", headers=site.auth, json={"decision": "reject", "reason": "insult"}
+    )
     assert client.get("/v1/queue?queue=reported", headers=site.auth).json["total"] == 0
 
 

@@ -54,7 +54,7 @@ def test_the_real_detoxify_class_loads_the_checkpoint_offline(loaded: tuple[Deto
     scorer, attempts = loaded
     assert attempts == []
     assert isinstance(scorer.detoxify, Detoxify)
-    assert scorer.detoxify.class_names == list(CATEGORIES[:3]) + ["threat", "insult", "identity_attack"]
+    assert scorer.detoxify.class_names == [*CATEGORIES[:3], "threat", "insult", "identity_attack"]
     assert scorer.name == "detoxify-multilingual"
     assert len(scorer.version) == 12
 
@@ -146,7 +146,7 @@ def test_a_missing_checkpoint_names_its_setting(tiny: TinyDetoxify, tmp_path: Pa
 def test_a_file_that_is_no_checkpoint_names_its_setting(tiny: TinyDetoxify, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.ckpt"
     bogus.write_bytes(b"not a checkpoint")
-    with pytest.raises(ScorerLoadError, match="MOD_TOXICITY__DETOXIFY__CHECKPOINT=.*not a Detoxify checkpoint"):
+    with pytest.raises(ScorerLoadError, match=r"MOD_TOXICITY__DETOXIFY__CHECKPOINT=.*not a Detoxify checkpoint"):
         get_scorer(_settings(tiny, checkpoint=str(bogus)))
 
 

@@ -73,8 +73,7 @@ def test_abusive_russian_comment_is_high(scorer) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Хорошая новость, наконец-то починят дорогу на Садовой",
-     "Подскажите, во сколько открывается новая поликлиника?"],
+    ["Хорошая новость, наконец-то починят дорогу на Садовой", "Подскажите, во сколько открывается новая поликлиника?"],
 )
 def test_ordinary_news_comments_are_below_review(scorer, text: str) -> None:
     assert _toxicity(scorer, text) < 0.5

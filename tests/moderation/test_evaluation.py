@@ -112,7 +112,7 @@ def test_obfuscated_copy_is_deterministic_and_keeps_labels() -> None:
     first = obfuscate_pairs(pairs, seed=3, rate=1.0)
     assert first == obfuscate_pairs(pairs, seed=3, rate=1.0)
     assert [label for _, label in first] == [label for _, label in pairs]
-    assert sum(a != b for (a, _), (b, _) in zip(first, pairs)) >= 30
+    assert sum(a != b for (a, _), (b, _) in zip(first, pairs, strict=True)) >= 30
     assert obfuscate_pairs(pairs, seed=3, rate=0.0) == pairs
 
 

@@ -13,9 +13,29 @@ def _categories(text: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "word",
-    ["потребляет", "страхуй", "употреблять", "рубля", "хулиган", "небеса", "корабля",
-     "оскорблять", "ребенок", "хлебал", "себестоимость", "мудрый", "похуже", "выхухоль",
-     "застрахуется", "Херсон", "мандат", "жидкий", "хачапури", "спидран", "учебник"],
+    [
+        "потребляет",
+        "страхуй",
+        "употреблять",
+        "рубля",
+        "хулиган",
+        "небеса",
+        "корабля",
+        "оскорблять",
+        "ребенок",
+        "хлебал",
+        "себестоимость",
+        "мудрый",
+        "похуже",
+        "выхухоль",
+        "застрахуется",
+        "Херсон",
+        "мандат",
+        "жидкий",
+        "хачапури",
+        "спидран",
+        "учебник",
+    ],
 )
 def test_ordinary_words_are_not_obscene(word: str) -> None:
     assert "obscene" not in _categories(f"Вчера в новостях было слово {word} и ещё одно")
@@ -44,9 +64,20 @@ def test_innocent_words_are_not_obscene(word: str, template: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Hue and saturation of the photo", "a huge human effort", "Nguyen Huynh won", "his debut",
-     "the ebony piano", "Nahum said so", "global markets", "Pisces season", "sukiyaki recipe",
-     "the gondola lift", "a green sepal", "epic poet"],
+    [
+        "Hue and saturation of the photo",
+        "a huge human effort",
+        "Nguyen Huynh won",
+        "his debut",
+        "the ebony piano",
+        "Nahum said so",
+        "global markets",
+        "Pisces season",
+        "sukiyaki recipe",
+        "the gondola lift",
+        "a green sepal",
+        "epic poet",
+    ],
 )
 def test_english_words_that_look_like_transliterated_mat_are_clean(text: str) -> None:
     assert "obscene" not in _categories(text)

@@ -47,18 +47,17 @@ def test_files_already_there_are_kept(tmp_path: Path) -> None:
 
 def test_a_404_is_a_clear_error_and_leaves_no_partial_file(tmp_path: Path) -> None:
     files = {k: v for k, v in XLMR_FILES.items() if not k.endswith("tokenizer.json")}
-    with file_server({**CHECKPOINT, **files}) as (base, _):
-        with pytest.raises(ModelFetchError, match=r"GET http://127.0.0.1:\d+/xlm-roberta-base/.*tokenizer.json.*404"):
-            _fetch(base, tmp_path)
+    missing = r"GET http://127.0.0.1:\d+/xlm-roberta-base/.*tokenizer.json.*404"
+    with file_server({**CHECKPOINT, **files}) as (base, _), pytest.raises(ModelFetchError, match=missing):
+        _fetch(base, tmp_path)
     config_dir = tmp_path / "xlm-roberta-base"
     assert sorted(p.name for p in config_dir.iterdir()) == ["config.json", "sentencepiece.bpe.model"]
     assert not list(tmp_path.rglob("*.part"))
 
 
 def test_a_404_on_the_checkpoint_leaves_nothing(tmp_path: Path) -> None:
-    with file_server(XLMR_FILES) as (base, _):
-        with pytest.raises(ModelFetchError, match="HTTP 404"):
-            _fetch(base, tmp_path)
+    with file_server(XLMR_FILES) as (base, _), pytest.raises(ModelFetchError, match="HTTP 404"):
+        _fetch(base, tmp_path)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 

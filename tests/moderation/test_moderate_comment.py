@@ -110,8 +110,9 @@ def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, setti
     done = make_comment(db, site.id, external_id="c", status="approved")
     scorer = CountingScorer()
 
-    owed = moderate_comments(db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, spam=spam,
-                             defaults=PolicySettings()).callbacks
+    owed = moderate_comments(
+        db, [clean.id, rude.id, done.id, 424242, clean.id], scorer=scorer, spam=spam, defaults=PolicySettings()
+    ).callbacks
     db.commit()
 
     assert scorer.calls == 1

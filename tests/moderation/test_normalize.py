@@ -84,7 +84,7 @@ def test_every_normalised_char_has_an_original_span() -> None:
     text = "ПрИвЕт, x у й\u200b, İstanbul!!!"
     norm = normalize(text)
     assert len(norm.starts) == len(norm.ends) == len(norm.text)
-    assert all(0 <= s < e <= len(text) for s, e in zip(norm.starts, norm.ends))
+    assert all(0 <= s < e <= len(text) for s, e in zip(norm.starts, norm.ends, strict=True))
 
 
 @pytest.mark.parametrize(

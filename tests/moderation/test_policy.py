@@ -26,8 +26,16 @@ def test_low_scores_are_approved_with_no_threshold_reasons():
 def test_between_review_and_reject_goes_to_review():
     decision, reasons = decide(result(toxicity=0.7), POLICY)
     assert decision == "review"
-    assert stored(reasons) == [{"code": "category_threshold", "category": "toxicity", "decision": "review",
-                        "score": 0.7, "threshold": 0.5, "message": "toxicity 0.70 ≥ review threshold 0.50"}]
+    assert stored(reasons) == [
+        {
+            "code": "category_threshold",
+            "category": "toxicity",
+            "decision": "review",
+            "score": 0.7,
+            "threshold": 0.5,
+            "message": "toxicity 0.70 ≥ review threshold 0.50",
+        }
+    ]
 
 
 def test_any_category_over_its_reject_threshold_rejects():
@@ -51,6 +59,12 @@ def test_a_site_policy_overrides_only_the_thresholds_it_names():
 
 def test_matched_words_are_reported_with_their_spans():
     matches = (Match(category="obscene", word="хyй", start=4, end=7),)
-    scored = ToxicityResult(scores={c: 0.0 for c in CATEGORIES}, languages=("ru",), matches=matches)
-    assert stored(matched_words_reasons(scored)) == [{"code": "matched_words", "category": "obscene", "words": [{"word": "хyй", "start": 4, "end": 7}],
-                        "message": "obscene: хyй"}]
+    scored = ToxicityResult(scores=dict.fromkeys(CATEGORIES, 0.0), languages=("ru",), matches=matches)
+    assert stored(matched_words_reasons(scored)) == [
+        {
+            "code": "matched_words",
+            "category": "obscene",
+            "words": [{"word": "хyй", "start": 4, "end": 7}],
+            "message": "obscene: хyй",
+        }
+    ]

@@ -44,12 +44,14 @@ def test_a_banned_word_rejects_however_it_is_spelt_and_marks_the_original_charac
 
     assert verdict.decision == "reject" and comment.status == "rejected"
     word = _reason(verdict, "banned_words")["words"][0]
-    assert text[word["start"]:word["end"]] == word["word"]
+    assert text[word["start"] : word["end"]] == word["word"]
     assert word["word"].replace(".", "").lower() in {"казино", "kaзинo"}
 
 
 def test_a_listed_word_matches_whole_words_unless_it_ends_with_a_star(moderate, db, settings):
-    site = make_site(settings.database_url, name="stems", policy={"banned_words": ["кредит"], "suspect_words": ["займ*"]})
+    site = make_site(
+        settings.database_url, name="stems", policy={"banned_words": ["кредит"], "suspect_words": ["займ*"]}
+    )
     inside = make_comment(db, site.id, text="Кредитование малого бизнеса растёт", external_id="c-1")
     stem = make_comment(db, site.id, text="Быстрые займы без проверки", external_id="c-2")
 
@@ -84,16 +86,26 @@ def test_a_banned_authors_new_comment_is_rejected_and_a_suspension_ends(moderate
     assert suspended.decision == "reject" and "suspended until" in _reason(suspended, "author_banned")["message"]
 
     # The suspension runs out: the author's next comment is judged on its own.
-    db.execute(update(AuthorRestriction).where(AuthorRestriction.author_id == "hothead")
-               .values(until=utcnow() - timedelta(seconds=1)))
+    db.execute(
+        update(AuthorRestriction)
+        .where(AuthorRestriction.author_id == "hothead")
+        .values(until=utcnow() - timedelta(seconds=1))
+    )
     db.commit()
-    assert moderate(make_comment(db, site_row.id, text=FRIENDLY, external_id="c-3", author_id="hothead")).decision == "approve"
+    assert (
+        moderate(make_comment(db, site_row.id, text=FRIENDLY, external_id="c-3", author_id="hothead")).decision
+        == "approve"
+    )
 
 
 @pytest.mark.parametrize(("mode", "publish"), [("pre", False), ("post", True)])
 def test_the_callback_says_whether_to_show_a_comment_waiting_for_a_human(moderate, db, settings, mode, publish):
-    site = make_site(settings.database_url, name=f"mode-{mode}", callback_url="http://127.0.0.1:9/cb",
-                     policy={"mode": mode, "suspect_words": ["митинг"]})
+    site = make_site(
+        settings.database_url,
+        name=f"mode-{mode}",
+        callback_url="http://127.0.0.1:9/cb",
+        policy={"mode": mode, "suspect_words": ["митинг"]},
+    )
     moderate(make_comment(db, site.id, text="Завтра митинг у администрации"))
 
     payload = db.scalar(select(Notification)).payload

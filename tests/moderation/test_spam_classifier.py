@@ -49,14 +49,38 @@ CLEAN_COMMENTS = [
     "Отличная статья, побольше бы таких про историю края",
 ]
 
-_HAM_OPENERS = ("Когда уже отремонтируют", "Наконец-то открыли", "Сколько можно обещать", "Хорошо, что обновили",
-                "Давно пора было сделать", "Опять перенесли", "Ходили вчера посмотреть на", "Кто отвечает за")
-_HAM_PLACES = ("дорогу на улице Ленина", "мост через реку", "новую школу в Заречье", "поликлинику на Кирова",
-               "остановку у рынка", "парк у вокзала", "детскую площадку во дворе", "библиотеку в центре",
-               "стадион на Набережной", "котельную в посёлке")
-_HAM_TAILS = ("", " Спасибо за новость.", " Посмотрим, надолго ли хватит.", " У нас во дворе то же самое.",
-              " Мэрии стоит обратить внимание.", " Были там с детьми, всё понравилось.", " Денег, как всегда, нет.",
-              " Жители давно просили.")
+_HAM_OPENERS = (
+    "Когда уже отремонтируют",
+    "Наконец-то открыли",
+    "Сколько можно обещать",
+    "Хорошо, что обновили",
+    "Давно пора было сделать",
+    "Опять перенесли",
+    "Ходили вчера посмотреть на",
+    "Кто отвечает за",
+)
+_HAM_PLACES = (
+    "дорогу на улице Ленина",
+    "мост через реку",
+    "новую школу в Заречье",
+    "поликлинику на Кирова",
+    "остановку у рынка",
+    "парк у вокзала",
+    "детскую площадку во дворе",
+    "библиотеку в центре",
+    "стадион на Набережной",
+    "котельную в посёлке",
+)
+_HAM_TAILS = (
+    "",
+    " Спасибо за новость.",
+    " Посмотрим, надолго ли хватит.",
+    " У нас во дворе то же самое.",
+    " Мэрии стоит обратить внимание.",
+    " Были там с детьми, всё понравилось.",
+    " Денег, как всегда, нет.",
+    " Жители давно просили.",
+)
 
 
 def _ham(rng: random.Random, n: int) -> list[str]:
@@ -162,8 +186,13 @@ def test_bytes_are_a_plain_npz_without_pickle():
 
 def test_bytes_from_other_features_are_refused():
     data = io.BytesIO()
-    np.savez(data, config=np.array('{"n_features": 16}'), counters=np.zeros(2, dtype=np.int64),
-             bucket_gaps=np.zeros(0, dtype=np.uint32), values=np.zeros(0, dtype=np.float32))
+    np.savez(
+        data,
+        config=np.array('{"n_features": 16}'),
+        counters=np.zeros(2, dtype=np.int64),
+        bucket_gaps=np.zeros(0, dtype=np.uint32),
+        values=np.zeros(0, dtype=np.float32),
+    )
     with pytest.raises(ValueError):
         SpamModel.from_bytes(data.getvalue())
 
@@ -173,7 +202,7 @@ def test_batched_logits_equal_one_by_one():
     texts = [*CLEAN_COMMENTS, *spam_texts(random.Random(2), 40), "", "👍"]
     codes = [_codes(t) for t in texts]
     batched = model.logits(texts, codes)
-    single = [model.logit(t, c) for t, c in zip(texts, codes)]
+    single = [model.logit(t, c) for t, c in zip(texts, codes, strict=True)]
     np.testing.assert_allclose(batched, single, rtol=0, atol=1e-6)
 
 

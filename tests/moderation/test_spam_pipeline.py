@@ -51,7 +51,14 @@ def test_every_verdict_has_a_spam_score_next_to_the_toxicity_scores(decide):
 
 def test_a_duplicate_campaign_across_articles_is_caught_from_the_second_copy_on(decide):
     first, second, third = (
-        decide({"text": CAMPAIGN.replace("77", str(n)), "article_id": f"a-{n}", "author_id": f"u-{n}", "created_at": T0 + timedelta(minutes=n)})[0]
+        decide(
+            {
+                "text": CAMPAIGN.replace("77", str(n)),
+                "article_id": f"a-{n}",
+                "author_id": f"u-{n}",
+                "created_at": T0 + timedelta(minutes=n),
+            }
+        )[0]
         for n in range(3)
     )
     assert "duplicate" not in signals(first)
@@ -62,12 +69,33 @@ def test_a_duplicate_campaign_across_articles_is_caught_from_the_second_copy_on(
 
 def test_a_burst_from_one_ip_raises_the_score_but_the_same_volume_spread_out_does_not(decide):
     text = "Интересно, а когда откроют новый мост через Ловать? Уже полгода ждём, {n}"
-    burst = [decide({"text": text.format(n=n), "author_id": f"b-{n}", "author_ip": "203.0.113.9",
-                     "created_at": T0 + timedelta(seconds=10 * n)})[0] for n in range(10)]
-    spread = [decide({"text": text.format(n=n), "author_id": f"s-{n}", "author_ip": f"198.51.100.{n}",
-                      "created_at": T0 + timedelta(hours=n)})[0] for n in range(10)]
+    burst = [
+        decide(
+            {
+                "text": text.format(n=n),
+                "author_id": f"b-{n}",
+                "author_ip": "203.0.113.9",
+                "created_at": T0 + timedelta(seconds=10 * n),
+            }
+        )[0]
+        for n in range(10)
+    ]
+    spread = [
+        decide(
+            {
+                "text": text.format(n=n),
+                "author_id": f"s-{n}",
+                "author_ip": f"198.51.100.{n}",
+                "created_at": T0 + timedelta(hours=n),
+            }
+        )[0]
+        for n in range(10)
+    ]
 
-    assert "rate_ip" in signals(burst[-1]) and "10 comments from this IP address" in signals(burst[-1])["rate_ip"]["message"]
+    assert (
+        "rate_ip" in signals(burst[-1])
+        and "10 comments from this IP address" in signals(burst[-1])["rate_ip"]["message"]
+    )
     assert not any("rate_ip" in signals(v) or "rate_author" in signals(v) for v in spread)
     assert burst[-1].scores["spam"] > spread[-1].scores["spam"]
 
@@ -75,16 +103,31 @@ def test_a_burst_from_one_ip_raises_the_score_but_the_same_volume_spread_out_doe
 def test_a_flood_on_the_site_is_a_signal_for_every_comment_in_it(decide):
     from moderation.spam.context import SITE_FLOOD_FLOOR
 
-    flood = decide(*[{"text": f"Комментарий {n} о погоде", "author_id": f"f-{n}", "author_ip": f"192.0.2.{n % 250}",
-                      "created_at": T0 + timedelta(seconds=n)} for n in range(SITE_FLOOD_FLOOR + 2)])
+    flood = decide(
+        *[
+            {
+                "text": f"Комментарий {n} о погоде",
+                "author_id": f"f-{n}",
+                "author_ip": f"192.0.2.{n % 250}",
+                "created_at": T0 + timedelta(seconds=n),
+            }
+            for n in range(SITE_FLOOD_FLOOR + 2)
+        ]
+    )
 
     assert "rate_site" not in signals(flood[SITE_FLOOD_FLOOR - 1])
     assert signals(flood[-1])["rate_site"]["details"]["count"] == SITE_FLOOD_FLOOR + 2
 
 
 def test_a_fresh_account_is_a_signal(decide):
-    (verdict,) = decide({"text": "Все подробности по ссылке в профиле", "created_at": T0, "posted_at": T0,
-                         "author_registered_at": T0 - timedelta(minutes=2)})
+    (verdict,) = decide(
+        {
+            "text": "Все подробности по ссылке в профиле",
+            "created_at": T0,
+            "posted_at": T0,
+            "author_registered_at": T0 - timedelta(minutes=2),
+        }
+    )
     assert signals(verdict)["new_account"]["message"] == "account registered 2 minutes ago"
 
 
@@ -99,8 +142,11 @@ def test_a_blocked_domain_is_spam_for_that_site_only(decide, db, site):
 
 
 def _pattern(n: int) -> dict:
-    return {"text": f"Новинка! Фитнес-браслет ВитаПульс-{n} снижает давление за день, закажи у Марины, недорого",
-            "author_id": f"p-{n}", "created_at": T0 + timedelta(hours=n)}
+    return {
+        "text": f"Новинка! Фитнес-браслет ВитаПульс-{n} снижает давление за день, закажи у Марины, недорого",
+        "author_id": f"p-{n}",
+        "created_at": T0 + timedelta(hours=n),
+    }
 
 
 def _teach(db, site, verdicts: list[Verdict], label: str) -> int:
@@ -153,8 +199,14 @@ def test_a_comment_scored_but_not_stored_sees_the_campaign_but_leaves_no_trace(d
     site_row = db.get(Site, site.id)
 
     def unstored(n: int) -> dict[str, dict]:
-        comment = Comment(site=site_row, site_id=site.id, text=CAMPAIGN, author_id="visitor", author_ip="203.0.113.9",
-                          created_at=T0 + timedelta(minutes=n))  # transient, as Perspective's doNotStore makes it
+        comment = Comment(
+            site=site_row,
+            site_id=site.id,
+            text=CAMPAIGN,
+            author_id="visitor",
+            author_ip="203.0.113.9",
+            created_at=T0 + timedelta(minutes=n),
+        )  # transient, as Perspective's doNotStore makes it
         (result,) = spam.score(db, [comment], record=False)
         return {s.code: s.details for s in result.signals}
 

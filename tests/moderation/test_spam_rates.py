@@ -51,7 +51,10 @@ def test_keys_expire(redis_client) -> None:
 
 
 def test_hit_many_counts_like_one_hit_at_a_time(redis_client):
-    hits = [("author:1", str(n), 100.0 + n, 60) for n in range(5)] + [("ip:1", "9", 104.0, 60), ("author:1", "2", 105.0, 60)]
+    hits = [("author:1", str(n), 100.0 + n, 60) for n in range(5)] + [
+        ("ip:1", "9", 104.0, 60),
+        ("author:1", "2", 105.0, 60),
+    ]
     one_by_one = RateCounter(redis_client, prefix="one")
     batched = RateCounter(redis_client, prefix="batch")
 

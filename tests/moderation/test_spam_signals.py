@@ -119,8 +119,19 @@ def test_signals_are_json_serialisable_and_say_something() -> None:
     for text in SPAM:
         for s in text_signals(text):
             json.dumps(s.details)
-            assert s.message and s.code in {"links", "blocked_domain", "allowed_domain", "phone", "messenger", "caps",
-                                             "repeats", "mixed_script", "zero_width", "spaced_letters", "spam_words"}
+            assert s.message and s.code in {
+                "links",
+                "blocked_domain",
+                "allowed_domain",
+                "phone",
+                "messenger",
+                "caps",
+                "repeats",
+                "mixed_script",
+                "zero_width",
+                "spaced_letters",
+                "spam_words",
+            }
 
 
 # --- domains -------------------------------------------------------------------------------------

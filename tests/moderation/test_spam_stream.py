@@ -1,5 +1,6 @@
 """The labelled benchmark stream: clean comments mixed with generated spam campaigns, reproducibly."""
 
+import itertools
 import random
 import re
 from collections import Counter
@@ -56,7 +57,7 @@ def test_a_share_of_one_is_refused():
 def test_timestamps_increase_through_hours():
     stream = labelled_stream(HAM, random.Random(2), n=500)
     times = [item.created_at for item in stream]
-    assert all(a < b for a, b in zip(times, times[1:]))
+    assert all(a < b for a, b in itertools.pairwise(times))
     assert times[-1] - times[0] > 6 * 3600
 
 
@@ -88,7 +89,7 @@ def test_campaigns_keep_their_own_vocabulary():
 
 def test_a_campaign_posts_near_duplicates():
     texts = campaign_spam(random.Random(4), "loans", 40)
-    similar = [SequenceMatcher(None, a, b).ratio() > 0.8 for a, b in zip(texts, texts[1:])]
+    similar = [SequenceMatcher(None, a, b).ratio() > 0.8 for a, b in itertools.pairwise(texts)]
     assert 0.2 < sum(similar) / len(similar) < 0.95  # variants of one message, then a new message
 
 

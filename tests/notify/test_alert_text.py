@@ -7,11 +7,18 @@ from shared.vocabulary import EventKind
 from tests.support.alerts import make_alert, make_item
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (1, "1 комментарий ждёт проверки"), (3, "3 комментария ждут проверки"), (5, "5 комментариев ждут проверки"),
-    (11, "11 комментариев ждут проверки"), (21, "21 комментарий ждёт проверки"), (22, "22 комментария ждут проверки"),
-    (111, "111 комментариев ждут проверки"),
-])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "1 комментарий ждёт проверки"),
+        (3, "3 комментария ждут проверки"),
+        (5, "5 комментариев ждут проверки"),
+        (11, "11 комментариев ждут проверки"),
+        (21, "21 комментарий ждёт проверки"),
+        (22, "22 комментария ждут проверки"),
+        (111, "111 комментариев ждут проверки"),
+    ],
+)
 def test_russian_counts_take_the_plural_form_babel_gives(n, expected):
     assert alert_text.counted(EventKind.REVIEW, n, "ru") == expected
 
@@ -26,7 +33,8 @@ def test_titles_follow_the_event():
     report = make_item(event=EventKind.REPORT, report_count=3)
     assert alert_text.title(make_alert(report, counts={EventKind.REPORT: 1})) == "Читатели пожаловались на комментарий"
     assert alert_text.title(make_alert(report, total=2, counts={EventKind.REPORT: 2})) == (
-        "Читатели пожаловались на 2 комментария")
+        "Читатели пожаловались на 2 комментария"
+    )
     rejected = make_alert(total=5, counts={EventKind.REJECT: 5})
     assert alert_text.title(rejected) == "5 комментариев отклонены автоматически"
     assert alert_text.item_heading(report, "ru") == "Жалоб читателей: 3"

@@ -34,8 +34,10 @@ def channel_for(db, site, url: str, **options) -> NotificationChannel:
 
 def held(db, site, count: int, *, start: int = 0) -> list[int]:
     """Comments held for review, with the events the moderation worker records for them."""
-    ids = [make_comment(db, site.id, external_id=f"c-{n}", status="review", text=f"Комментарий номер {n}").id
-           for n in range(start, start + count)]
+    ids = [
+        make_comment(db, site.id, external_id=f"c-{n}", status="review", text=f"Комментарий номер {n}").id
+        for n in range(start, start + count)
+    ]
     record_events(db, [(site.id, comment_id, "review") for comment_id in ids])
     db.commit()
     return ids
@@ -53,7 +55,9 @@ def deliver(db, notification_id: int) -> float | None:
     db.commit()
     assert claimed is not None
     target, alert = claimed
-    delay = record_attempt(db, notification_id, channels.send(target, alert, POLICY, message_id=notification_id), POLICY)
+    delay = record_attempt(
+        db, notification_id, channels.send(target, alert, POLICY, message_id=notification_id), POLICY
+    )
     db.commit()
     return delay
 
@@ -87,7 +91,10 @@ def test_a_burst_of_fifty_becomes_digests_of_the_configured_size_not_fifty_messa
 
     digest = db.get(Notification, digest_id).payload
     assert digest["total"] == 49 and len(digest["items"]) == channel.digest_max_items
-    assert db.scalar(select(Notification.id).where(Notification.channel_id == channel.id).order_by(Notification.id.desc())) == digest_id
+    assert (
+        db.scalar(select(Notification.id).where(Notification.channel_id == channel.id).order_by(Notification.id.desc()))
+        == digest_id
+    )
     assert len(db.scalars(select(Notification)).all()) == 2
 
 
@@ -156,15 +163,17 @@ def test_no_event_is_stored_for_a_site_without_channels(db, site):
     assert db.scalars(select(ModerationEvent)).all() == []
 
 
-@pytest.mark.parametrize(("options", "problem"), [
-    ({"kind": "pigeon", "target": "x"}, "unknown kind"),
-    ({"kind": "webhook", "target": "http://x/", "events": ("gossip",)}, "events must be"),
-    ({"kind": "webhook", "target": "http://x/", "digest_max_items": 0}, "1 to 50"),
-])
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"kind": "pigeon", "target": "x"}, "unknown kind"),
+        ({"kind": "webhook", "target": "http://x/", "events": ("gossip",)}, "events must be"),
+        ({"kind": "webhook", "target": "http://x/", "digest_max_items": 0}, "1 to 50"),
+    ],
+)
 def test_a_bad_channel_is_refused_with_the_reason(db, site, options, problem):
     with pytest.raises(ValueError, match=problem):
         add_channel(db, db.get(Site, site.id), settings=POLICY, **options)
-
 
 
 def test_metrics_show_which_channel_is_failing_and_its_dead_messages(client, db, site):
@@ -194,10 +203,21 @@ def test_an_alert_gives_the_verdicts_reasons_in_the_sites_language(db, site):
 
     channel_for(db, site, "http://127.0.0.1:9/hook")
     (comment_id,) = held(db, site, 1)
-    reasons = [threshold_reason("insult", 0.7, 0.5, Decision.REVIEW),
-               *spam_reasons(SpamResult(0.6, text_signals("пиши в телеграм @kazino_bot"), None))]
-    db.add(Verdict(comment_id=comment_id, version=1, decision="review", scores={"insult": 0.7, "spam": 0.6},
-                   reasons=[r.as_json() for r in reasons], model_name="test", model_version="0"))
+    reasons = [
+        threshold_reason("insult", 0.7, 0.5, Decision.REVIEW),
+        *spam_reasons(SpamResult(0.6, text_signals("пиши в телеграм @kazino_bot"), None)),
+    ]
+    db.add(
+        Verdict(
+            comment_id=comment_id,
+            version=1,
+            decision="review",
+            scores={"insult": 0.7, "spam": 0.6},
+            reasons=[r.as_json() for r in reasons],
+            model_name="test",
+            model_version="0",
+        )
+    )
     db.commit()
 
     (notification_id,) = dispatch(db, site)

@@ -69,15 +69,28 @@ def test_the_webhook_posts_the_alert_as_signed_json():
     assert verify(SECRET, request.headers, request.body) and request.headers[DELIVERY_HEADER] == "41"
     body = request.json()
     assert body | {"items": None} == {
-        "event": "moderation.alert", "site": "luki", "language": "ru", "title": "9 комментариев ждут проверки",
-        "total": 9, "counts": {"review": 8, "report": 1}, "queue_url": alert.queue_url, "test": False, "items": None}
+        "event": "moderation.alert",
+        "site": "luki",
+        "language": "ru",
+        "title": "9 комментариев ждут проверки",
+        "total": 9,
+        "counts": {"review": 8, "report": 1},
+        "queue_url": alert.queue_url,
+        "test": False,
+        "items": None,
+    }
     assert body["items"][0] == {
-        "comment_id": 1, "event": "review",
+        "comment_id": 1,
+        "event": "review",
         "article": {"title": "Мост через Луку откроют в мае", "url": "https://luki.ru/news/1"},
-        "author": "Читатель", "text": "Автор статьи дурак, не читайте его.",
+        "author": "Читатель",
+        "text": "Автор статьи дурак, не читайте его.",
         "marked_words": [{"text": "дурак", "category": "insult"}],
         "top_scores": [{"category": "insult", "score": 0.93}, {"category": "toxicity", "score": 0.71}],
-        "reasons": ["оскорбление: «дурак»"], "console_url": "https://mod.luki.ru/console/comments/1", "report_count": 0}
+        "reasons": ["оскорбление: «дурак»"],
+        "console_url": "https://mod.luki.ru/console/comments/1",
+        "report_count": 0,
+    }
 
 
 def test_the_webhook_carries_hostile_text_as_plain_json_data():
@@ -104,12 +117,20 @@ def test_http_failures_are_retried_only_when_they_may_pass(status, retryable):
 def test_a_closed_port_is_an_error_result_not_an_exception():
     url = f"http://127.0.0.1:{free_port()}"
     for kind, secret in (("webhook", SECRET), ("slack", None), ("telegram", TOKEN)):
-        result = channels.send(target(kind, f"{url}/services/T0/B0/s3cr3tpath", secret), make_alert(),
-                               settings(telegram_api_base=url), message_id=1)
+        result = channels.send(
+            target(kind, f"{url}/services/T0/B0/s3cr3tpath", secret),
+            make_alert(),
+            settings(telegram_api_base=url),
+            message_id=1,
+        )
         assert result.status_code is None and result.retryable and "ConnectionError" in result.error
         assert TOKEN not in result.error and "ABC-DEF" not in result.error
-    assert "s3cr3tpath" not in channels.send(target("slack", f"{url}/services/T0/B0/s3cr3tpath"), make_alert(),
-                                             settings(), message_id=1).error
+    assert (
+        "s3cr3tpath"
+        not in channels.send(
+            target("slack", f"{url}/services/T0/B0/s3cr3tpath"), make_alert(), settings(), message_id=1
+        ).error
+    )
 
 
 # Slack
@@ -130,14 +151,21 @@ def test_slack_gets_blocks_with_the_comment_marked_and_buttons_to_the_console():
     about, quote, details = body["blocks"][2]["elements"]
     article = {"type": "link", "url": "https://luki.ru/news/1", "text": "Мост через Луку откроют в мае"}
     assert article in about["elements"]
-    assert quote == {"type": "rich_text_quote", "elements": [
-        {"type": "text", "text": "Автор статьи "}, {"type": "text", "text": "дурак", "style": {"bold": True}},
-        {"type": "text", "text": ", не читайте его."}]}
+    assert quote == {
+        "type": "rich_text_quote",
+        "elements": [
+            {"type": "text", "text": "Автор статьи "},
+            {"type": "text", "text": "дурак", "style": {"bold": True}},
+            {"type": "text", "text": ", не читайте его."},
+        ],
+    }
     assert {"type": "text", "text": "оскорбление 93\xa0% · токсичность 71\xa0%"} in details["elements"]
     buttons = [b["elements"][0] for b in body["blocks"] if b["type"] == "actions"]
     assert [(b["text"]["text"], b["url"]) for b in buttons] == [
         ("Открыть в консоли", "https://mod.luki.ru/console/comments/1"),
-        ("Открыть в консоли", "https://mod.luki.ru/console/comments/2"), ("Открыть очередь", alert.queue_url)]
+        ("Открыть в консоли", "https://mod.luki.ru/console/comments/2"),
+        ("Открыть очередь", alert.queue_url),
+    ]
     assert body["blocks"][-2]["elements"][0]["text"] == "… и ещё 7"
 
 
@@ -183,8 +211,9 @@ def test_a_slack_404_no_service_is_permanent():
 def test_telegram_sends_html_to_the_bot_api():
     alert = make_alert()
     with http_server(bodies=[b'{"ok": true, "result": {"message_id": 5}}']) as (url, recorder):
-        result = channels.send(target("telegram", "-1001234567890", TOKEN), alert, settings(telegram_api_base=url),
-                               message_id=1)
+        result = channels.send(
+            target("telegram", "-1001234567890", TOKEN), alert, settings(telegram_api_base=url), message_id=1
+        )
         (request,) = recorder.received
 
     assert result.delivered and request.path == f"/bot{TOKEN}/sendMessage"
@@ -203,8 +232,13 @@ def test_telegram_escapes_every_untrusted_string():
     seen = Markup(text)
     assert set(seen.tags) <= {"b", "a", "blockquote"}
     assert seen.tags.count("b") == 3  # the title, the item's heading, the flagged word
-    for untrusted in (HOSTILE, "<b>дурак</b>", "<img src=x onerror=alert(1)> *Админ*", "Tom & Jerry <b>_live_</b>",
-                      "<i>reason</i> & *more*"):
+    for untrusted in (
+        HOSTILE,
+        "<b>дурак</b>",
+        "<img src=x onerror=alert(1)> *Админ*",
+        "Tom & Jerry <b>_live_</b>",
+        "<i>reason</i> & *more*",
+    ):
         assert untrusted in seen.text
     assert "&#x27;" not in text and "&lt;script&gt;" in text  # Telegram knows only &lt; &gt; &amp; &quot;
 
@@ -225,21 +259,35 @@ def test_telegram_buttons_need_a_host_telegram_accepts():
     assert 'href="http://localhost:8000/console/comments/1"' in telegram.message_text(alert)
     assert telegram.keyboard(digest(2, 5)) == [[{"text": "Открыть очередь", "url": digest(2, 5).queue_url}]]
     local_queue = digest(2, 5, queue_url="http://127.0.0.1:8000/console/queue")
-    assert telegram.message_text(local_queue).endswith('<a href="http://127.0.0.1:8000/console/queue">Открыть очередь</a>')
+    assert telegram.message_text(local_queue).endswith(
+        '<a href="http://127.0.0.1:8000/console/queue">Открыть очередь</a>'
+    )
 
 
-@pytest.mark.parametrize(("status", "answer", "retryable"), [
-    (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, False),
-    (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, False),
-    (401, {"ok": False, "error_code": 401, "description": "Unauthorized"}, False),
-    (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
-           "parameters": {"retry_after": 7}}, True),
-    (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}, True),
-])
+@pytest.mark.parametrize(
+    ("status", "answer", "retryable"),
+    [
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, False),
+        (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, False),
+        (401, {"ok": False, "error_code": 401, "description": "Unauthorized"}, False),
+        (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            },
+            True,
+        ),
+        (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}, True),
+    ],
+)
 def test_telegram_errors_say_what_telegram_said_without_the_token(status, answer, retryable):
     with http_server(statuses=[status], bodies=[json.dumps(answer).encode()]) as (url, _):
-        result = channels.send(target("telegram", "@luki_mods", TOKEN), make_alert(), settings(telegram_api_base=url),
-                               message_id=1)
+        result = channels.send(
+            target("telegram", "@luki_mods", TOKEN), make_alert(), settings(telegram_api_base=url), message_id=1
+        )
     assert not result.delivered and result.retryable is retryable and result.status_code == status
     assert result.error == f"Telegram {status}: {answer['description']}"
     assert result.retry_after_s == (7 if status == 429 else None)
@@ -258,8 +306,9 @@ def test_the_bot_token_stays_out_of_urllib3s_debug_log(caplog):
 def test_email_sends_a_plain_and_an_html_part_to_every_address():
     alert = digest(21, 21)
     with smtp_server() as mailbox:
-        result = channels.send(target("email", "a@luki.ru, b@luki.ru"), alert, settings(smtp_port=mailbox.port),
-                               message_id=41)
+        result = channels.send(
+            target("email", "a@luki.ru, b@luki.ru"), alert, settings(smtp_port=mailbox.port), message_id=41
+        )
         (envelope,), (message,) = mailbox.envelopes, mailbox.messages()
 
     assert result.delivered and result.status_code == 250 and not result.retryable
@@ -292,8 +341,12 @@ def test_email_html_escapes_every_untrusted_string():
 
 def test_email_logs_in_when_a_username_is_set():
     with smtp_server(password="pw") as mailbox:
-        ok = channels.send(target("email", "a@luki.ru"), make_alert(),
-                           settings(smtp_port=mailbox.port, smtp_username="mod", smtp_password="pw"), message_id=1)
+        ok = channels.send(
+            target("email", "a@luki.ru"),
+            make_alert(),
+            settings(smtp_port=mailbox.port, smtp_username="mod", smtp_password="pw"),
+            message_id=1,
+        )
         wrong = settings(smtp_port=mailbox.port, smtp_username="mod", smtp_password="bad")
         refused = channels.send(target("email", "a@luki.ru"), make_alert(), wrong, message_id=2)
     assert ok.delivered and mailbox.logins[0] == ("mod", "pw")
@@ -307,9 +360,28 @@ def tls_context(tmp_path: Path, monkeypatch) -> ssl.SSLContext:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -318,8 +390,12 @@ def tls_context(tmp_path: Path, monkeypatch) -> ssl.SSLContext:
 
 def test_email_upgrades_with_starttls_before_logging_in(tls_context):
     with smtp_server(password="pw", tls_context=tls_context) as mailbox:
-        result = channels.send(target("email", "a@luki.ru"), make_alert(), settings(
-            smtp_port=mailbox.port, smtp_starttls=True, smtp_username="mod", smtp_password="pw"), message_id=1)
+        result = channels.send(
+            target("email", "a@luki.ru"),
+            make_alert(),
+            settings(smtp_port=mailbox.port, smtp_starttls=True, smtp_username="mod", smtp_password="pw"),
+            message_id=1,
+        )
     assert result.delivered and mailbox.tls_used == [True] and mailbox.logins == [("mod", "pw")]
 
 
@@ -332,8 +408,10 @@ def test_email_to_an_idn_domain_goes_to_its_ascii_form():
 def test_a_refused_recipient_is_permanent_a_busy_mailbox_is_not():
     refuse = {"gone@luki.ru": "550 5.1.1 no such user", "full@luki.ru": "452 4.2.2 mailbox full"}
     with smtp_server(refuse=refuse) as mailbox:
+
         def send(to):
             return channels.send(target("email", to), make_alert(), settings(smtp_port=mailbox.port), message_id=1)
+
         gone, full, partly = send("gone@luki.ru"), send("full@luki.ru"), send("gone@luki.ru, a@luki.ru")
 
     assert (gone.status_code, gone.retryable) == (550, False) and "no such user" in gone.error
@@ -355,27 +433,44 @@ def test_an_unknown_kind_is_a_permanent_error():
     assert not result.retryable and "pigeon" in result.error
 
 
-@pytest.mark.parametrize(("kind", "where", "secret"), [
-    ("webhook", "https://luki.ru/hooks/moderation", "s"), ("webhook", "http://127.0.0.1:8080/h", None),
-    ("slack", "https://hooks.slack.com/services/T000/B000/XXXX", None),
-    ("telegram", "-1001234567890", TOKEN), ("telegram", "123456789", TOKEN), ("telegram", "@luki_mods", TOKEN),
-    ("email", "mod@luki.ru", None), ("email", "a@luki.ru, b.c+alerts@mail.luki.ru,", None),
-    ("email", "mod@сайт.рф", None), ("email", "mod@localhost", None),
-])
+@pytest.mark.parametrize(
+    ("kind", "where", "secret"),
+    [
+        ("webhook", "https://luki.ru/hooks/moderation", "s"),
+        ("webhook", "http://127.0.0.1:8080/h", None),
+        ("slack", "https://hooks.slack.com/services/T000/B000/XXXX", None),
+        ("telegram", "-1001234567890", TOKEN),
+        ("telegram", "123456789", TOKEN),
+        ("telegram", "@luki_mods", TOKEN),
+        ("email", "mod@luki.ru", None),
+        ("email", "a@luki.ru, b.c+alerts@mail.luki.ru,", None),
+        ("email", "mod@сайт.рф", None),
+        ("email", "mod@localhost", None),
+    ],
+)
 def test_valid_targets_pass(kind, where, secret):
     channels.validate_target(kind, where, secret)
 
 
-@pytest.mark.parametrize(("kind", "where", "secret", "reason"), [
-    ("webhook", "ftp://luki.ru/h", None, "not an http(s) URL"), ("webhook", "luki.ru/hooks", None, "http(s) URL"),
-    ("slack", "https://", None, "http(s) URL"), ("slack", "https://hooks.slack.com/a b", None, "http(s) URL"),
-    ("telegram", "luki_mods", TOKEN, "chat id"), ("telegram", "@abc", TOKEN, "chat id"),
-    ("telegram", "-100123", None, "bot's token"), ("telegram", "-100123", "123456/../x", "@BotFather"),
-    ("email", "", None, "no e-mail address"), ("email", "mod@luki.ru, nobody", None, "'nobody'"),
-    ("email", "a b@luki.ru", None, "not an e-mail"), ("email", "mod@luki..ru", None, "not an e-mail"),
-    ("email", "mod@luki.ru\r\nBcc: x@evil.example", None, "not an e-mail"),
-    ("sms", "+7900", None, "unknown channel kind"),
-])
+@pytest.mark.parametrize(
+    ("kind", "where", "secret", "reason"),
+    [
+        ("webhook", "ftp://luki.ru/h", None, "not an http(s) URL"),
+        ("webhook", "luki.ru/hooks", None, "http(s) URL"),
+        ("slack", "https://", None, "http(s) URL"),
+        ("slack", "https://hooks.slack.com/a b", None, "http(s) URL"),
+        ("telegram", "luki_mods", TOKEN, "chat id"),
+        ("telegram", "@abc", TOKEN, "chat id"),
+        ("telegram", "-100123", None, "bot's token"),
+        ("telegram", "-100123", "123456/../x", "@BotFather"),
+        ("email", "", None, "no e-mail address"),
+        ("email", "mod@luki.ru, nobody", None, "'nobody'"),
+        ("email", "a b@luki.ru", None, "not an e-mail"),
+        ("email", "mod@luki..ru", None, "not an e-mail"),
+        ("email", "mod@luki.ru\r\nBcc: x@evil.example", None, "not an e-mail"),
+        ("sms", "+7900", None, "unknown channel kind"),
+    ],
+)
 def test_invalid_targets_are_refused_with_the_reason(kind, where, secret, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
         channels.validate_target(kind, where, secret)

@@ -3,7 +3,7 @@
 from notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, signed_headers, verify
 
 SECRET = "whsec_test"
-BODY = '{"comment_id":1,"decision":"reject"}'.encode()
+BODY = b'{"comment_id":1,"decision":"reject"}'
 
 
 def test_a_fresh_signed_body_verifies():

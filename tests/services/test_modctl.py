@@ -71,7 +71,11 @@ def test_train_writes_a_model_the_scorer_loads(modctl, tmp_path):
 
     rude = ["ты тупой урод", "заткнись дебил", "мразь конченая", "идиот безмозглый", "тварь тупая"]
     kind = ["спасибо за новость", "хорошая статья", "отличный парк", "интересный материал", "ждём продолжения"]
-    rows = ["text,label"] + [f"{a} {n},1" for n in range(12) for a in rude] + [f"{k} {n},0" for n in range(12) for k in kind]
+    rows = (
+        ["text,label"]
+        + [f"{a} {n},1" for n in range(12) for a in rude]
+        + [f"{k} {n},0" for n in range(12) for k in kind]
+    )
     data = tmp_path / "train.csv"
     data.write_text("\n".join(rows), encoding="utf-8")
 
@@ -80,13 +84,17 @@ def test_train_writes_a_model_the_scorer_loads(modctl, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n_samples"] == 120
     scorer = load_embedded_scorer(tmp_path / "model")
-    rude_score, kind_score = (r.scores["toxicity"] for r in scorer.score_batch(["какой тупой урод", "спасибо, хорошая статья"]))
+    rude_score, kind_score = (
+        r.scores["toxicity"] for r in scorer.score_batch(["какой тупой урод", "спасибо, хорошая статья"])
+    )
     assert rude_score > 0.5 > kind_score
 
 
 def test_eval_and_bench_speed_end_with_their_figure_lines(modctl, tmp_path):
     data = tmp_path / "bench.csv"
-    data.write_text("text,label\nты тупой урод,1\nспасибо за новость,0\nзаткнись мразь,1\nхорошая статья,0\n", encoding="utf-8")
+    data.write_text(
+        "text,label\nты тупой урод,1\nспасибо за новость,0\nзаткнись мразь,1\nхорошая статья,0\n", encoding="utf-8"
+    )
 
     quality = modctl("eval", "--data", str(data)).output.strip().splitlines()[-1]
     speed = modctl("bench-speed", "--data", str(data), "--batch", "2").output.strip().splitlines()[-1]
@@ -105,7 +113,16 @@ def test_models_fetch_downloads_and_prints_the_settings(modctl, tmp_path):
         "/xlm-roberta-base/resolve/main/tokenizer.json": b"{}",
     }
     with file_server(files) as (base, _):
-        result = modctl("models", "fetch", "--dest", str(tmp_path), "--checkpoint-url", f"{base}/ckpt/multilingual.ckpt", "--hub-url", base)
+        result = modctl(
+            "models",
+            "fetch",
+            "--dest",
+            str(tmp_path),
+            "--checkpoint-url",
+            f"{base}/ckpt/multilingual.ckpt",
+            "--hub-url",
+            base,
+        )
 
     assert f"MOD_TOXICITY__DETOXIFY__CHECKPOINT={tmp_path / 'multilingual.ckpt'}" in result.output
     assert f"MOD_TOXICITY__DETOXIFY__HUGGINGFACE_CONFIG_PATH={tmp_path / 'xlm-roberta-base'}" in result.output
@@ -116,14 +133,18 @@ def test_eval_spam_and_bench_spam_end_with_their_figure_lines(modctl, tmp_path):
     rows = ["text,label,author,ip,created_at"]
     for n in range(20):
         rows.append(f"Спасибо за новость про мост номер {n},0,reader-{n},198.51.100.{n},{n * 600}")
-        rows.append(f"Казино Вулкан! Бонус 5000 пиши в телегу @win_{n} +7 900 123 45 6{n % 10},1,bot,203.0.113.5,{n * 600 + 5}")
+        rows.append(
+            f"Казино Вулкан! Бонус 5000 пиши в телегу @win_{n} +7 900 123 45 6{n % 10},1,bot,203.0.113.5,{n * 600 + 5}"
+        )
     data = tmp_path / "spam.csv"
     data.write_text("\n".join(rows), encoding="utf-8")
 
     evaluated = modctl("eval-spam", "--data", str(data)).output.strip().splitlines()[-1]
     benched = modctl("bench-spam", "--data", str(data), "--n", "200").output.strip().splitlines()[-1]
 
-    assert re.fullmatch(r"precision=1\.0000 recall=1\.0000 f1=1\.0000 roc_auc=1\.0000 n=40 per_s=\d+", evaluated), evaluated
+    assert re.fullmatch(r"precision=1\.0000 recall=1\.0000 f1=1\.0000 roc_auc=1\.0000 n=40 per_s=\d+", evaluated), (
+        evaluated
+    )
     assert re.fullmatch(r"f1_before=\d\.\d{4} f1_after=\d\.\d{4} per_s=\d+", benched), benched
 
 
@@ -134,35 +155,65 @@ def test_bench_analyze_loads_the_real_web_process_and_ends_with_its_figure_line(
 
     lines = result.output.strip().splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == [
-        "1 client, back to back", "5 clients, arriving at 20/s", "5 clients, back to back"]
+        "1 client, back to back",
+        "5 clients, arriving at 20/s",
+        "5 clients, back to back",
+    ]
     assert all(", 0 errors," in line for line in lines[:-1]), result.output
-    assert re.fullmatch(r"analyze_single_p99_ms=[\d.]+ analyze_per_s_at_p99_50ms=(0|20) clients=5 "
-                        r"closed_p50_ms=[\d.]+ closed_p99_ms=[\d.]+ closed_per_s=\d+", lines[-1]), lines[-1]
+    assert re.fullmatch(
+        r"analyze_single_p99_ms=[\d.]+ analyze_per_s_at_p99_50ms=(0|20) clients=5 "
+        r"closed_p50_ms=[\d.]+ closed_p99_ms=[\d.]+ closed_per_s=\d+",
+        lines[-1],
+    ), lines[-1]
 
 
 def test_site_set_changes_the_policy_the_workers_apply(modctl, db, site, tmp_path):
     words = tmp_path / "banned.txt"
     words.write_text("казино*\nставки\n\n", encoding="utf-8")
 
-    result = modctl("site", "set", "--site", "luki", "--mode", "post", "--review", "toxicity=0.6",
-                    "--reject", "spam=0.95", "--banned-words-file", str(words), "--suspect-word", "митинг",
-                    "--new-author-review", "3")
+    result = modctl(
+        "site",
+        "set",
+        "--site",
+        "luki",
+        "--mode",
+        "post",
+        "--review",
+        "toxicity=0.6",
+        "--reject",
+        "spam=0.95",
+        "--banned-words-file",
+        str(words),
+        "--suspect-word",
+        "митинг",
+        "--new-author-review",
+        "3",
+    )
 
     assert result.exit_code == 0, result.output
     stored = db.execute(text("SELECT policy FROM sites WHERE name = 'luki'")).scalar_one()
     stored = stored if isinstance(stored, dict) else json.loads(stored)
-    assert stored == {"mode": "post", "review": {"toxicity": 0.6}, "reject": {"spam": 0.95},
-                      "banned_words": ["казино*", "ставки"], "suspect_words": ["митинг"], "new_author_review": 3}
+    assert stored == {
+        "mode": "post",
+        "review": {"toxicity": 0.6},
+        "reject": {"spam": 0.95},
+        "banned_words": ["казино*", "ставки"],
+        "suspect_words": ["митинг"],
+        "new_author_review": 3,
+    }
     removed = modctl("site", "set", "--site", "luki", "--remove-word", "ставки")
     assert json.loads(removed.output)["policy"]["banned_words"] == ["казино*"]
 
 
-@pytest.mark.parametrize(("args", "problem"), [
-    (("--review", "toxicity=high"), "toxicity=NUMBER"),
-    (("--review", "rudeness=0.5"), "unknown categories ['rudeness']"),
-    (("--reject", "spam=3"), "less than or equal to 2"),
-    (("--new-author-review", "-1"), "greater than or equal to 0"),
-])
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("--review", "toxicity=high"), "toxicity=NUMBER"),
+        (("--review", "rudeness=0.5"), "unknown categories ['rudeness']"),
+        (("--reject", "spam=3"), "less than or equal to 2"),
+        (("--new-author-review", "-1"), "greater than or equal to 0"),
+    ],
+)
 def test_site_set_refuses_a_bad_value_and_stores_nothing(modctl, db, site, args, problem):
     result = modctl("site", "set", "--site", "luki", "--mode", "post", *args)
 
@@ -175,8 +226,20 @@ def test_channel_add_list_and_test_against_a_real_webhook(modctl, site):
     from tests.support.http_server import http_server
 
     with http_server() as (url, recorder):
-        added = modctl("channel", "add", "--site", "luki", "--kind", "webhook", "--target", f"{url}/mods",
-                       "--events", "review,reject", "--digest-interval", "60")
+        added = modctl(
+            "channel",
+            "add",
+            "--site",
+            "luki",
+            "--kind",
+            "webhook",
+            "--target",
+            f"{url}/mods",
+            "--events",
+            "review,reject",
+            "--digest-interval",
+            "60",
+        )
         assert added.exit_code == 0, added.output
         channel_id = re.search(r"channel (\d+):", added.output).group(1)
 
@@ -192,7 +255,9 @@ def test_channel_add_list_and_test_against_a_real_webhook(modctl, site):
 def test_channel_test_says_why_it_failed_and_channel_add_refuses_bad_targets(modctl, site):
     from tests.support.processes import free_port
 
-    added = modctl("channel", "add", "--site", "luki", "--kind", "webhook", "--target", f"http://127.0.0.1:{free_port()}/x")
+    added = modctl(
+        "channel", "add", "--site", "luki", "--kind", "webhook", "--target", f"http://127.0.0.1:{free_port()}/x"
+    )
     channel_id = re.search(r"channel (\d+):", added.output).group(1)
     failed = modctl("channel", "test", "--id", channel_id)
     assert failed.exit_code == 1 and "failed" in failed.output
@@ -205,7 +270,9 @@ def test_train_with_decisions_adds_the_moderators_examples(modctl, tmp_path, db,
     from moderation.moderators.decisions import decide_comment
     from tests.support.factories import make_comment
 
-    rows = ["text,label"] + [f"ты тупой урод {n},1" for n in range(30)] + [f"спасибо за новость {n},0" for n in range(30)]
+    rows = (
+        ["text,label"] + [f"ты тупой урод {n},1" for n in range(30)] + [f"спасибо за новость {n},0" for n in range(30)]
+    )
     data = tmp_path / "train.csv"
     data.write_text("\n".join(rows), encoding="utf-8")
     for n in range(4):

@@ -25,8 +25,10 @@ def test_spam_signals_read_in_russian_with_the_plural_the_number_needs():
     assert described["phone"].startswith("2 номера телефонов: ")
     assert "спам-фраз" in described["spam_words"]
     assert duplicate_signal(5, 3600).message == "same text as 5 comments in the last 60 min"
-    assert Reason(code=ReasonCode.SPAM_SIGNAL, phrases=duplicate_signal(5, 3600).phrases).describe(RU) \
+    assert (
+        Reason(code=ReasonCode.SPAM_SIGNAL, phrases=duplicate_signal(5, 3600).phrases).describe(RU)
         == "тот же текст, что у 5 комментариев за последние 60 мин"
+    )
 
 
 def test_a_stored_reason_round_trips_through_its_json_row():
@@ -49,5 +51,7 @@ def _registered(ago: timedelta) -> Comment:
 def test_an_account_age_counts_in_minutes_then_hours():
     assert account_signal(_registered(timedelta(minutes=1))).message == "account registered 1 minute ago"
     five_hours = account_signal(_registered(timedelta(hours=5)))
-    assert Reason(code=ReasonCode.SPAM_SIGNAL, phrases=five_hours.phrases).describe(RU) \
+    assert (
+        Reason(code=ReasonCode.SPAM_SIGNAL, phrases=five_hours.phrases).describe(RU)
         == "аккаунт зарегистрирован 5 часов назад"
+    )

@@ -5,7 +5,13 @@ from moderation.web.compat.perspective_request import ATTRIBUTES
 from shared.categories import ABOUT, CATEGORIES, POLICY_SCORES, SCORE_LABELS, SPAM, Category
 from shared.i18n import translations
 from shared.vocabulary import (
-    REJECT_REASON_LABELS, REJECT_REASONS, TOXIC_REJECT_REASONS, CommentStatus, Decision, EventKind, Queue,
+    REJECT_REASON_LABELS,
+    REJECT_REASONS,
+    TOXIC_REJECT_REASONS,
+    CommentStatus,
+    Decision,
+    EventKind,
+    Queue,
 )
 
 
@@ -22,8 +28,11 @@ def test_the_strictest_decision_wins():
 
 def test_queues_show_their_status_and_the_reported_and_all_queues_none():
     assert {q: q.status for q in Queue if q.status} == {
-        Queue.REVIEW: CommentStatus.REVIEW, Queue.REJECTED: CommentStatus.REJECTED,
-        Queue.APPROVED: CommentStatus.APPROVED, Queue.PENDING: CommentStatus.PENDING}
+        Queue.REVIEW: CommentStatus.REVIEW,
+        Queue.REJECTED: CommentStatus.REJECTED,
+        Queue.APPROVED: CommentStatus.APPROVED,
+        Queue.PENDING: CommentStatus.PENDING,
+    }
     assert Queue.REPORTED.status is None and Queue.ALL.status is None
 
 
@@ -32,8 +41,8 @@ def test_only_review_and_reject_raise_moderation_events():
 
 
 def test_reject_reasons_and_perspective_attributes_derive_from_the_categories():
-    assert TOXIC_REJECT_REASONS == {c for c in CATEGORIES if ABOUT[c].rejectable}
-    assert TOXIC_REJECT_REASONS <= set(REJECT_REASONS) and SPAM in REJECT_REASONS
+    assert {c for c in CATEGORIES if ABOUT[c].rejectable} == TOXIC_REJECT_REASONS
+    assert set(REJECT_REASONS) >= TOXIC_REJECT_REASONS and SPAM in REJECT_REASONS
     assert set(ATTRIBUTES.values()) == set(POLICY_SCORES)
     assert ATTRIBUTES["PROFANITY"] == Category.OBSCENE
     assert TOXIC_REASONS["SEVERE_TOXICITY"] == "toxicity"  # moderators cannot name it: it is toxicity

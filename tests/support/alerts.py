@@ -11,10 +11,14 @@ HOSTILE = "<script>alert(1)</script> & *bold* _x_ ~y~ `z` <!channel> <http://evi
 def make_item(comment_id: int = 1, **fields: Any) -> AlertItem:
     """A comment waiting for review with one flagged word; `fields` override any attribute."""
     values: dict[str, Any] = {
-        "comment_id": comment_id, "event": EventKind.REVIEW, "article_title": "Мост через Луку откроют в мае",
-        "article_url": f"https://luki.ru/news/{comment_id}", "author_name": "Читатель",
+        "comment_id": comment_id,
+        "event": EventKind.REVIEW,
+        "article_title": "Мост через Луку откроют в мае",
+        "article_url": f"https://luki.ru/news/{comment_id}",
+        "author_name": "Читатель",
         "pieces": (Piece("Автор статьи "), Piece("дурак", "insult"), Piece(", не читайте его.")),
-        "top_scores": (("insult", 0.93), ("toxicity", 0.71)), "reasons": ("оскорбление: «дурак»",),
+        "top_scores": (("insult", 0.93), ("toxicity", 0.71)),
+        "reasons": ("оскорбление: «дурак»",),
         "console_url": f"https://mod.luki.ru/console/comments/{comment_id}",
     }
     return AlertItem(**{**values, **fields})
@@ -24,7 +28,10 @@ def make_alert(*items: AlertItem, total: int | None = None, **fields: Any) -> Al
     """A Russian site's alert of the items (one by default); `total` defaults to their number."""
     items = items or (make_item(),)
     values: dict[str, Any] = {
-        "site_name": "luki", "language": "ru", "items": items, "total": len(items) if total is None else total,
+        "site_name": "luki",
+        "language": "ru",
+        "items": items,
+        "total": len(items) if total is None else total,
         "queue_url": "https://mod.luki.ru/console/sites/1/queue/review",
         "counts": {EventKind.REVIEW: len(items) if total is None else total},
     }
@@ -34,7 +41,9 @@ def make_alert(*items: AlertItem, total: int | None = None, **fields: Any) -> Al
 def hostile_item(comment_id: int = 1) -> AlertItem:
     """A comment whose every untrusted string tries to inject markup."""
     return make_item(
-        comment_id, author_name="<img src=x onerror=alert(1)> *Админ*", article_title="Tom & Jerry <b>_live_</b>",
+        comment_id,
+        author_name="<img src=x onerror=alert(1)> *Админ*",
+        article_title="Tom & Jerry <b>_live_</b>",
         pieces=(Piece(HOSTILE + " "), Piece("<b>дурак</b>", "insult"), Piece(" конец")),
         reasons=("<i>reason</i> & *more*",),
     )

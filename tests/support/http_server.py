@@ -52,7 +52,7 @@ class Recorder:
 
 def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with recorder.lock:
                 recorder.received.append(Received("POST", self.path, dict(self.headers.items()), body))
@@ -62,7 +62,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(answer)
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             recorder.get_paths.append(self.path)
             body = recorder.files.get(self.path)
             payload = body if body is not None else b"not found"
@@ -78,8 +78,12 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_server(statuses: list[int] | None = None, port: int = 0, files: Mapping[str, bytes] | None = None,
-                bodies: list[bytes] | None = None) -> Iterator[tuple[str, Recorder]]:
+def http_server(
+    statuses: list[int] | None = None,
+    port: int = 0,
+    files: Mapping[str, bytes] | None = None,
+    bodies: list[bytes] | None = None,
+) -> Iterator[tuple[str, Recorder]]:
     """Serve on 127.0.0.1 (a free port unless given); yields the base URL and the recorder.
     `statuses` and `bodies` answer the POSTs in order; after them, 200 "ok"."""
     recorder = Recorder(statuses=list(statuses or []), bodies=list(bodies or []), files=dict(files or {}))

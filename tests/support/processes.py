@@ -31,7 +31,9 @@ def service_env(**settings: str) -> dict[str, str]:
 
 def start(command: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
     with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(command, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout_s: float = 20) -> int:
@@ -58,7 +60,9 @@ def running(*processes: subprocess.Popen[bytes]) -> Iterator[tuple[subprocess.Po
             stop(process)
 
 
-def wait_until(probe: Callable[[], T | None], timeout_s: float = 30, what: str = "condition", log: Path | None = None) -> T:
+def wait_until(
+    probe: Callable[[], T | None], timeout_s: float = 30, what: str = "condition", log: Path | None = None
+) -> T:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         value = probe()

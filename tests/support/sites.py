@@ -18,7 +18,9 @@ class SiteCredentials:
         return {"Authorization": f"Bearer {self.api_key}"}
 
 
-def make_site(database_url: str, *, name: str, callback_url: str | None = None, policy: dict | None = None) -> SiteCredentials:
+def make_site(
+    database_url: str, *, name: str, callback_url: str | None = None, policy: dict | None = None
+) -> SiteCredentials:
     with session_scope(database_url) as session:
         issued = create_site(session, name=name, callback_url=callback_url)
         issued.site.policy = policy or {}

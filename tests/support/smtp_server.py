@@ -50,19 +50,24 @@ def _authenticator(mailbox: Mailbox, password: str) -> Any:
             return AuthResult(success=False, handled=False)
         mailbox.logins.append((data.login.decode(), data.password.decode()))
         return AuthResult(success=data.password.decode() == password, handled=False)  # False: aiosmtpd answers 535
+
     return authenticate
 
 
 @contextmanager
-def smtp_server(*, refuse: dict[str, str] | None = None, password: str | None = None,
-                tls_context: ssl.SSLContext | None = None) -> Iterator[Mailbox]:
+def smtp_server(
+    *, refuse: dict[str, str] | None = None, password: str | None = None, tls_context: ssl.SSLContext | None = None
+) -> Iterator[Mailbox]:
     """Serve SMTP on 127.0.0.1. With `password`, AUTH is offered (and required), over plain text
     unless `tls_context` is given, in which case STARTTLS comes first."""
     mailbox = Mailbox(port=free_port(), refuse=dict(refuse or {}))
     options: dict[str, Any] = {}
     if password is not None:
-        options = {"authenticator": _authenticator(mailbox, password), "auth_required": tls_context is not None,
-                   "auth_require_tls": tls_context is not None}
+        options = {
+            "authenticator": _authenticator(mailbox, password),
+            "auth_required": tls_context is not None,
+            "auth_require_tls": tls_context is not None,
+        }
     if tls_context is not None:
         options.update(tls_context=tls_context, require_starttls=True)
     controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=mailbox.port, **options)

@@ -19,10 +19,35 @@ from transformers import (
 SEED = 1234
 DETOXIFY_CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 _SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-_WORDS = (
-    "спасибо за статью очень интересно новость ты тупой урод дебил мразь привет город "
-    "thanks for the article you are an idiot stupid hello world news good bad"
-).split()
+_WORDS = [
+    "спасибо",
+    "за",
+    "статью",
+    "очень",
+    "интересно",
+    "новость",
+    "ты",
+    "тупой",
+    "урод",
+    "дебил",
+    "мразь",
+    "привет",
+    "город",
+    "thanks",
+    "for",
+    "the",
+    "article",
+    "you",
+    "are",
+    "an",
+    "idiot",
+    "stupid",
+    "hello",
+    "world",
+    "news",
+    "good",
+    "bad",
+]
 # Single letters and ## pieces let WordPiece spell any Latin or Cyrillic word, so [UNK] is rare.
 _LETTERS = list("abcdefghijklmnopqrstuvwxyz") + list("абвгдежзийклмнопрстуфхцчшщъыьэюя")
 MAX_POSITIONS = 64

@@ -68,8 +68,12 @@ def _stored(session: Session, site: Site, comment: AkismetComment) -> Comment | 
 
 
 def _stored_spam_score(session: Session, comment: Comment) -> float | None:
-    return session.scalar(select(Verdict.scores[SPAM].as_float()).where(Verdict.comment_id == comment.id)
-                          .order_by(Verdict.id.desc()).limit(1))
+    return session.scalar(
+        select(Verdict.scores[SPAM].as_float())
+        .where(Verdict.comment_id == comment.id)
+        .order_by(Verdict.id.desc())
+        .limit(1)
+    )
 
 
 def _reported(comment: AkismetComment) -> list[Signal]:
@@ -77,8 +81,9 @@ def _reported(comment: AkismetComment) -> list[Signal]:
     return [HONEYPOT] if comment.honeypot_filled else []
 
 
-def _scored_only(session: Session, site: Site, comment: AkismetComment, settings: Settings,
-                 stored: Comment | None = None) -> tuple[float, Moderated]:
+def _scored_only(
+    session: Session, site: Site, comment: AkismetComment, settings: Settings, stored: Comment | None = None
+) -> tuple[float, Moderated]:
     transient = comment.to_comment(site, settings.max_text_chars)
     if stored is not None:  # a recheck: the same comment to the duplicate and rate counters, not its own twin
         transient.id, transient.created_at = stored.id, stored.created_at
@@ -86,11 +91,13 @@ def _scored_only(session: Session, site: Site, comment: AkismetComment, settings
     return decided.scores[SPAM], Moderated([], [])
 
 
-def _scored_and_stored(session: Session, site: Site, comment: AkismetComment,
-                       settings: Settings) -> tuple[float, Moderated]:
+def _scored_and_stored(
+    session: Session, site: Site, comment: AkismetComment, settings: Settings
+) -> tuple[float, Moderated]:
     try:
-        verdict, moderated = store_and_moderate(session, comment.to_comment(site, settings.max_text_chars), settings,
-                                                reported=_reported(comment))
+        verdict, moderated = store_and_moderate(
+            session, comment.to_comment(site, settings.max_text_chars), settings, reported=_reported(comment)
+        )
         session.commit()
     except IntegrityError:  # the same comment checked twice at once: the other request stored it
         session.rollback()
@@ -154,7 +161,9 @@ def _submit(label: SpamLabel) -> Response:
     if stored is None:  # never checked here (sent to Akismet before the switch, or checked with is_test)
         stored = comment.to_comment(site, settings.max_text_chars)
         _, moderated = store_and_moderate(session, stored, settings)
-    recorded = record_spam_feedback(session, site_id=site.id, comment_id=stored.id, source=CommentSource.AKISMET, label=label)
+    recorded = record_spam_feedback(
+        session, site_id=site.id, comment_id=stored.id, source=CommentSource.AKISMET, label=label
+    )
     session.commit()
     enqueue_moderated(moderated)
     if recorded:

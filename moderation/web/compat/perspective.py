@@ -42,15 +42,29 @@ from shared.web.site_auth import authenticated_site, site_for_key
 log = logging.getLogger(__name__)
 bp = Blueprint("perspective", __name__, url_prefix="/perspective/v1alpha1")
 # Google's canonical status names, by HTTP status.
-_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-           409: "ABORTED", 413: "INVALID_ARGUMENT", 415: "INVALID_ARGUMENT", 429: "RESOURCE_EXHAUSTED",
-           500: "INTERNAL", 503: "UNAVAILABLE"}
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ABORTED",
+    413: "INVALID_ARGUMENT",
+    415: "INVALID_ARGUMENT",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
 
 
 def google_error(status: int, message: str) -> Response:
     """{"error": {"code", "message", "status"}}, as Google's APIs answer."""
-    response = jsonify(error={"code": status, "message": message,
-                              "status": _STATUS.get(status, "INTERNAL" if status >= 500 else "INVALID_ARGUMENT")})
+    response = jsonify(
+        error={
+            "code": status,
+            "message": message,
+            "status": _STATUS.get(status, "INTERNAL" if status >= 500 else "INVALID_ARGUMENT"),
+        }
+    )
     response.status_code = status
     return response
 
@@ -132,8 +146,14 @@ def analyze() -> Response:
     site = _site(session)
     req = analyze_request(read_body())
     settings = current_app.config["SETTINGS"]
-    comment = new_comment(site, text=req.text, source=CommentSource.PERSPECTIVE, author_id=author_id(req.session_id),
-                          author_name="perspective", article_url=_article(site, req.community_id))
+    comment = new_comment(
+        site,
+        text=req.text,
+        source=CommentSource.PERSPECTIVE,
+        author_id=author_id(req.session_id),
+        author_name="perspective",
+        article_url=_article(site, req.community_id),
+    )
     one_off = req.session_id is None  # author_id() made one up: it has no history to look up
     if req.do_not_store:
         decided = score_only(session, comment, settings, one_off_author=one_off)

@@ -59,16 +59,24 @@ def _stored(session: Session, site: Site, text: str) -> Comment | None:
     """The site's latest comment that came through Perspective with this exact text."""
     digest = hashlib.sha256(text.encode()).hexdigest()
     return session.scalar(
-        select(Comment).where(Comment.site_id == site.id, Comment.source == SOURCE, Comment.text_sha256 == digest)
-        .order_by(Comment.id.desc()).limit(1)
+        select(Comment)
+        .where(Comment.site_id == site.id, Comment.source == SOURCE, Comment.text_sha256 == digest)
+        .order_by(Comment.id.desc())
+        .limit(1)
     )
 
 
 def _store_unscored(session: Session, site: Site, req: SuggestRequest, article_url: str) -> Comment:
     # Not scored: the decision that follows in this transaction settles it, so it is never pending
     # outside it and no verdict, callback or alert is owed for a comment a human already judged.
-    comment = new_comment(site, text=req.text, source=SOURCE, author_id=author_id(None),
-                          author_name=SOURCE, article_url=req.story_url or article_url)
+    comment = new_comment(
+        site,
+        text=req.text,
+        source=SOURCE,
+        author_id=author_id(None),
+        author_name=SOURCE,
+        article_url=req.story_url or article_url,
+    )
     session.add(comment)
     session.flush()
     session.add(CommentVersion(comment_id=comment.id, version=1, text=comment.text))
@@ -82,5 +90,6 @@ def record_suggestion(session: Session, site: Site, req: SuggestRequest, *, arti
         return None
     comment = _stored(session, site, req.text) or _store_unscored(session, site, req, article_url)
     note = "suggestscore " + ", ".join(f"{name}={value:g}" for name, value in req.scores.items())
-    return decide_comment(session, comment.id, suggestion.decision, actor=ACTOR, reason=suggestion.reason,
-                          note=note[:2000])
+    return decide_comment(
+        session, comment.id, suggestion.decision, actor=ACTOR, reason=suggestion.reason, note=note[:2000]
+    )

@@ -135,8 +135,9 @@ def _requested(name: str, params: Any) -> Requested:
     if params.get("scoreType", "PROBABILITY") != "PROBABILITY":
         raise invalid(f"Score type {params['scoreType']} is not supported for attribute {name}; use PROBABILITY.")
     threshold = params.get("scoreThreshold")
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)
-                                  or not 0 <= threshold <= 1):
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
+    ):
         raise invalid(f"Invalid scoreThreshold for attribute {name}: must be a number from 0 to 1.")
     return Requested(threshold)
 
@@ -162,12 +163,17 @@ def _per_attribute(body: dict[str, Any], field: str, empty: str, parse: Callable
 def analyze_request(body: dict[str, Any]) -> AnalyzeRequest:
     """An AnalyzeCommentRequest, checked; `context` is accepted and ignored."""
     text = _text(body)
-    requested = _per_attribute(body, "requestedAttributes", "requestedAttributes must name at least one attribute.",
-                               _requested)
+    requested = _per_attribute(
+        body, "requestedAttributes", "requestedAttributes must name at least one attribute.", _requested
+    )
     return AnalyzeRequest(
-        text=text, attributes=requested, languages=_languages(body, next(iter(requested))),
-        do_not_store=_flag(body, "doNotStore"), span_annotations=_flag(body, "spanAnnotations"),
-        client_token=_optional_str(body, "clientToken"), community_id=_optional_str(body, "communityId"),
+        text=text,
+        attributes=requested,
+        languages=_languages(body, next(iter(requested))),
+        do_not_store=_flag(body, "doNotStore"),
+        span_annotations=_flag(body, "spanAnnotations"),
+        client_token=_optional_str(body, "clientToken"),
+        community_id=_optional_str(body, "communityId"),
         session_id=_optional_str(body, "sessionId"),
     )
 
@@ -199,7 +205,10 @@ def suggest_request(body: dict[str, Any]) -> SuggestRequest:
     text = _text(body)
     scores = _per_attribute(body, "attributeScores", "attributeScores must not be empty.", _suggested)
     return SuggestRequest(
-        text=text, scores=scores, languages=_languages(body, next(iter(scores))),
-        community_id=_optional_str(body, "communityId"), client_token=_optional_str(body, "clientToken"),
+        text=text,
+        scores=scores,
+        languages=_languages(body, next(iter(scores))),
+        community_id=_optional_str(body, "communityId"),
+        client_token=_optional_str(body, "clientToken"),
         story_url=_story_url(body),
     )

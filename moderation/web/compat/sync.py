@@ -38,18 +38,42 @@ def preload(settings: Settings) -> None:
 
 
 def new_comment(
-    site: Site, *, text: str, source: CommentSource, author_id: str, author_name: str, article_url: str,
-    external_id: str | None = None, article_id: str | None = None, article_title: str | None = None,
-    author_ip: str | None = None, author_user_agent: str | None = None, author_registered_at: datetime | None = None,
-    parent_external_id: str | None = None, posted_at: datetime | None = None,
+    site: Site,
+    *,
+    text: str,
+    source: CommentSource,
+    author_id: str,
+    author_name: str,
+    article_url: str,
+    external_id: str | None = None,
+    article_id: str | None = None,
+    article_title: str | None = None,
+    author_ip: str | None = None,
+    author_user_agent: str | None = None,
+    author_registered_at: datetime | None = None,
+    parent_external_id: str | None = None,
+    posted_at: datetime | None = None,
 ) -> Comment:
     """A comment as these APIs describe it, not yet stored (score_only needs nothing more)."""
-    return Comment(site=site, **comment_row(
-        site_id=site.id, external_id=external_id or f"{source}:{uuid.uuid4().hex}", text=text, source=source,
-        article_id=article_id or article_url, article_url=article_url, article_title=article_title,
-        author_id=author_id, author_name=author_name, author_ip=author_ip, author_user_agent=author_user_agent,
-        author_registered_at=author_registered_at, parent_external_id=parent_external_id, posted_at=posted_at,
-    ))
+    return Comment(
+        site=site,
+        **comment_row(
+            site_id=site.id,
+            external_id=external_id or f"{source}:{uuid.uuid4().hex}",
+            text=text,
+            source=source,
+            article_id=article_id or article_url,
+            article_url=article_url,
+            article_title=article_title,
+            author_id=author_id,
+            author_name=author_name,
+            author_ip=author_ip,
+            author_user_agent=author_user_agent,
+            author_registered_at=author_registered_at,
+            parent_external_id=parent_external_id,
+            posted_at=posted_at,
+        ),
+    )
 
 
 def _unknown(comment: Comment, one_off_author: bool) -> list[tuple[int, str]]:
@@ -57,7 +81,11 @@ def _unknown(comment: Comment, one_off_author: bool) -> list[tuple[int, str]]:
 
 
 def score_only(
-    session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False,
+    session: Session,
+    comment: Comment,
+    settings: Settings,
+    *,
+    one_off_author: bool = False,
     reported: Sequence[Signal] = (),
 ) -> Decided:
     """Scores, reasons and the policy's decision for a comment that is not to be stored.
@@ -65,14 +93,25 @@ def score_only(
     one_off_author: the author id was made up for this comment, so its past is not looked up.
     reported: spam signals the client saw that the comment cannot show (a filled honeypot).
     """
-    (decided,) = score_and_decide(session, [comment], scorer=get_scorer(settings.toxicity),
-                                  spam=get_spam_scorer(settings), defaults=settings.policy, record=False,
-                                  unknown_authors=_unknown(comment, one_off_author), reported={comment: reported})
+    (decided,) = score_and_decide(
+        session,
+        [comment],
+        scorer=get_scorer(settings.toxicity),
+        spam=get_spam_scorer(settings),
+        defaults=settings.policy,
+        record=False,
+        unknown_authors=_unknown(comment, one_off_author),
+        reported={comment: reported},
+    )
     return decided
 
 
 def store_and_moderate(
-    session: Session, comment: Comment, settings: Settings, *, one_off_author: bool = False,
+    session: Session,
+    comment: Comment,
+    settings: Settings,
+    *,
+    one_off_author: bool = False,
     reported: Sequence[Signal] = (),
 ) -> tuple[Verdict, Moderated]:
     """Store the comment and moderate it now; the caller commits, then enqueues what Moderated owes."""
@@ -80,8 +119,14 @@ def store_and_moderate(
     session.flush()
     session.add(CommentVersion(comment_id=comment.id, version=1, text=comment.text))
     # moderate_comments reads the comment back through this session: the same object, so `reported` finds it.
-    moderated = moderate_comments(session, [comment.id], scorer=get_scorer(settings.toxicity),
-                                  spam=get_spam_scorer(settings), defaults=settings.policy,
-                                  unknown_authors=_unknown(comment, one_off_author), reported={comment: reported})
+    moderated = moderate_comments(
+        session,
+        [comment.id],
+        scorer=get_scorer(settings.toxicity),
+        spam=get_spam_scorer(settings),
+        defaults=settings.policy,
+        unknown_authors=_unknown(comment, one_off_author),
+        reported={comment: reported},
+    )
     verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id))
     return verdict, moderated

@@ -80,8 +80,9 @@ def decide(comment_id: int) -> Response | tuple[Response, int]:
     if not sees_comments([comment_id]):
         return _not_found()
     try:
-        outcome = decide_comment(get_session(), comment_id, decision, actor=_actor(), reason=reason,
-                                 note=request.form.get("note") or None)
+        outcome = decide_comment(
+            get_session(), comment_id, decision, actor=_actor(), reason=reason, note=request.form.get("note") or None
+        )
     except DecisionError as exc:
         return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
     return _done([outcome], _decision_message(decision, 1, outcome.action.reason))
@@ -115,8 +116,15 @@ def ban() -> Response | tuple[Response, int]:
         return _failed(_("Choose the author and how long."), 400)
     until = utcnow() + timedelta(days=SUSPENSIONS[duration][0]) if duration in SUSPENSIONS else None
     try:
-        outcome = ban_author(db, site, author_id, actor=_actor(), reason=_reason(), until=until,
-                             comment_id=request.form.get("comment_id", type=int))
+        outcome = ban_author(
+            db,
+            site,
+            author_id,
+            actor=_actor(),
+            reason=_reason(),
+            until=until,
+            comment_id=request.form.get("comment_id", type=int),
+        )
     except DecisionError as exc:
         return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
     message = _("Author suspended %(how_long)s", how_long=SUSPENSIONS[duration][1]) if until else _("Author banned")

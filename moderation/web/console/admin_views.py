@@ -39,8 +39,15 @@ def site_settings() -> str | Response | tuple[str, int]:
 
 
 def _render(site: Site, values: dict[str, str], errors: list[str]) -> str:
-    return render_template("settings.html", site=site, sites=visible_sites(), values=values, errors=errors,
-                           categories=POLICY_SCORES, defaults=_defaults())
+    return render_template(
+        "settings.html",
+        site=site,
+        sites=visible_sites(),
+        values=values,
+        errors=errors,
+        categories=POLICY_SCORES,
+        defaults=_defaults(),
+    )
 
 
 def _defaults() -> dict[str, dict[str, float]]:

@@ -64,12 +64,14 @@ def init_login(app: Flask) -> None:
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only admins; a moderator gets 403 (and logged-out visitors the login page)."""
+
     @wraps(view)
     @login_required
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
+
     return guarded
 
 
@@ -88,8 +90,9 @@ def login() -> str | Response | tuple[str, int]:
     db = get_session()
     moderator = authenticate(db, request.form.get("username", ""), request.form.get("password", ""))
     if moderator is None:
-        return render_template("login.html", error=_("Wrong username or password."),
-                               next=request.form.get("next", "")), 401
+        return render_template(
+            "login.html", error=_("Wrong username or password."), next=request.form.get("next", "")
+        ), 401
     user = ConsoleUser.of(moderator)
     db.commit()
     session.clear()  # a fresh session at login: nothing carried over from before it (session fixation)

@@ -15,7 +15,7 @@ from moderation.web.console.auth import admin_required
 from moderation.web.console.blueprint import bp
 from shared.models import Notification, NotificationChannel, Site
 from shared.notifications import delivery_task, revive_dead
-from shared.vocabulary import NotificationKind, NotificationStatus
+from shared.vocabulary import ChannelKind, NotificationKind, NotificationStatus
 from shared.web.session import get_session
 
 PAGE = 100
@@ -23,7 +23,7 @@ PAGE = 100
 
 def _where(notification: Notification, channel: NotificationChannel | None) -> str:
     """Where it goes, without secrets: a webhook's path may be its key (Slack), so only the host is shown."""
-    if channel is not None and channel.kind in ("email", "telegram"):
+    if channel is not None and not ChannelKind(channel.kind).target_is_url:
         return f"{channel.kind}: {channel.target}"
     host = urlsplit(notification.target_url).hostname or "?"
     return f"{channel.kind}: {host}" if channel is not None else host
@@ -32,19 +32,37 @@ def _where(notification: Notification, channel: NotificationChannel | None) -> s
 @bp.get("/deliveries")
 @admin_required
 def deliveries() -> str:
-    rows = get_session().execute(
-        select(Notification, Site.name, NotificationChannel)
-        .join(Site, Site.id == Notification.site_id)
-        .outerjoin(NotificationChannel, NotificationChannel.id == Notification.channel_id)
-        .where(or_(Notification.status == NotificationStatus.DEAD,
-                   (Notification.status == NotificationStatus.PENDING) & (Notification.attempts > 0)))
-        .order_by(Notification.id.desc()).limit(PAGE)
-    ).all()
-    items = [{
-        "id": n.id, "site": site_name, "alert": n.kind == NotificationKind.MODERATOR_ALERT,
-        "where": _where(n, channel), "status": n.status, "attempts": n.attempts, "error": n.last_error,
-        "created_at": n.created_at, "comment_id": n.comment_id,
-    } for n, site_name, channel in rows]
+    rows = (
+        get_session()
+        .execute(
+            select(Notification, Site.name, NotificationChannel)
+            .join(Site, Site.id == Notification.site_id)
+            .outerjoin(NotificationChannel, NotificationChannel.id == Notification.channel_id)
+            .where(
+                or_(
+                    Notification.status == NotificationStatus.DEAD,
+                    (Notification.status == NotificationStatus.PENDING) & (Notification.attempts > 0),
+                )
+            )
+            .order_by(Notification.id.desc())
+            .limit(PAGE)
+        )
+        .all()
+    )
+    items = [
+        {
+            "id": n.id,
+            "site": site_name,
+            "alert": n.kind == NotificationKind.MODERATOR_ALERT,
+            "where": _where(n, channel),
+            "status": n.status,
+            "attempts": n.attempts,
+            "error": n.last_error,
+            "created_at": n.created_at,
+            "comment_id": n.comment_id,
+        }
+        for n, site_name, channel in rows
+    ]
     return render_template("deliveries.html", items=items)
 
 
@@ -60,6 +78,8 @@ def replay_deliveries() -> Response:
     celery = current_app.extensions["celery"]
     for notification_id, kind in revived:
         celery.send_task(delivery_task(kind), args=[notification_id])
-    flash({"text": ngettext("%(num)d message sent again", "%(num)d messages sent again", len(revived)), "undo": []},
-          "action")
+    flash(
+        {"text": ngettext("%(num)d message sent again", "%(num)d messages sent again", len(revived)), "undo": []},
+        "action",
+    )
     return redirect(url_for("console.deliveries"))

@@ -17,7 +17,8 @@ def _message(exc: HTTPException) -> str:
         return _("The form has expired or did not come from the console. Reload the page and try again.")
     messages = {
         400: _("The request was not valid. Reload the page and try again."),
-        403: _("Only administrators can do this."), 404: _("Not found."),
+        403: _("Only administrators can do this."),
+        404: _("Not found."),
         405: _("The request was not valid. Reload the page and try again."),
         429: _("Too many login attempts. Wait a minute and try again."),
     }

@@ -30,22 +30,34 @@ DECISION_ERRORS = {
 REJECT_REASON_LABELS = {reason: _l(label) for reason, label in REASON_MESSAGES.items()}
 CATEGORY_LABELS = {
     **{score: _l(label) for score, label in SCORE_LABELS.items()},
-    "banned_words": _l("banned word"), "suspect_words": _l("suspect word"),
+    "banned_words": _l("banned word"),
+    "suspect_words": _l("suspect word"),
 }
 STATUS_LABELS = {
-    CommentStatus.PENDING: _l("being scored"), CommentStatus.REVIEW: _l("waiting for review"),
-    CommentStatus.APPROVED: _l("approved"), CommentStatus.REJECTED: _l("rejected"),
+    CommentStatus.PENDING: _l("being scored"),
+    CommentStatus.REVIEW: _l("waiting for review"),
+    CommentStatus.APPROVED: _l("approved"),
+    CommentStatus.REJECTED: _l("rejected"),
 }
 # "pending" is the machine's queue, not a moderator's: the console does not offer it.
 QUEUE_LABELS = {
-    Queue.REVIEW: _l("Review"), Queue.REPORTED: _l("Reported"), Queue.REJECTED: _l("Rejected"),
-    Queue.APPROVED: _l("Approved"), Queue.ALL: _l("All"),
+    Queue.REVIEW: _l("Review"),
+    Queue.REPORTED: _l("Reported"),
+    Queue.REJECTED: _l("Rejected"),
+    Queue.APPROVED: _l("Approved"),
+    Queue.ALL: _l("All"),
 }
-SORT_LABELS = {QueueSort.NEWEST: _l("Newest first"), QueueSort.OLDEST: _l("Oldest first"),
-               QueueSort.TOXIC: _l("Most toxic first")}
+SORT_LABELS = {
+    QueueSort.NEWEST: _l("Newest first"),
+    QueueSort.OLDEST: _l("Oldest first"),
+    QueueSort.TOXIC: _l("Most toxic first"),
+}
 ACTION_LABELS = {
-    ActionKind.APPROVE: _l("approval"), ActionKind.REJECT: _l("rejection"), ActionKind.BAN: _l("author ban"),
-    ActionKind.SUSPEND: _l("author suspension"), ActionKind.UNDO: _l("undo of"),
+    ActionKind.APPROVE: _l("approval"),
+    ActionKind.REJECT: _l("rejection"),
+    ActionKind.BAN: _l("author ban"),
+    ActionKind.SUSPEND: _l("author suspension"),
+    ActionKind.UNDO: _l("undo of"),
 }
 SUSPENSIONS = {"1d": (1, _l("for 1 day")), "7d": (7, _l("for 7 days")), "30d": (30, _l("for 30 days"))}
 LANGUAGE_NAMES = {Language.RU: "Русский", Language.EN: "English"}
@@ -65,11 +77,20 @@ def label(labels: dict, code: str | None) -> str:  # type: ignore[type-arg]
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.update(BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE, BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
-                      BABEL_DEFAULT_TIMEZONE=app.config["SETTINGS"].console.timezone)
+    app.config.update(
+        BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        BABEL_DEFAULT_TIMEZONE=app.config["SETTINGS"].console.timezone,
+    )
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
-        REJECT_REASON_LABELS=REJECT_REASON_LABELS, CATEGORY_LABELS=CATEGORY_LABELS, STATUS_LABELS=STATUS_LABELS,
-        QUEUE_LABELS=QUEUE_LABELS, SORT_LABELS=SORT_LABELS, ACTION_LABELS=ACTION_LABELS, SUSPENSIONS=SUSPENSIONS,
-        LANGUAGE_NAMES=LANGUAGE_NAMES, label=label,
+        REJECT_REASON_LABELS=REJECT_REASON_LABELS,
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        QUEUE_LABELS=QUEUE_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+        SUSPENSIONS=SUSPENSIONS,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        label=label,
     )

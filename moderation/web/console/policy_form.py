@@ -37,8 +37,11 @@ def _integer(raw: str, errors: list[str]) -> int:
 
 
 def _order_errors(policy: SitePolicy) -> list[str]:
-    return [_("%(category)s: the review threshold must be below the reject threshold", category=category)
-            for category in policy.review if category in policy.reject and policy.review[category] > policy.reject[category]]
+    return [
+        _("%(category)s: the review threshold must be below the reject threshold", category=category)
+        for category in policy.review
+        if category in policy.reject and policy.review[category] > policy.reject[category]
+    ]
 
 
 def _pydantic_errors(exc: ValidationError) -> list[str]:
@@ -49,9 +52,12 @@ def parse_policy(form: MultiDict[str, str]) -> tuple[SitePolicy | None, list[str
     """The policy the form describes, or None and every error found."""
     errors: list[str] = []
     data: dict[str, Any] = {
-        "mode": form.get("mode", "pre"), "language": form.get("language", "ru"),
-        "review": _thresholds(form, "review", errors), "reject": _thresholds(form, "reject", errors),
-        "banned_words": _words(form.get("banned_words", "")), "suspect_words": _words(form.get("suspect_words", "")),
+        "mode": form.get("mode", "pre"),
+        "language": form.get("language", "ru"),
+        "review": _thresholds(form, "review", errors),
+        "reject": _thresholds(form, "reject", errors),
+        "banned_words": _words(form.get("banned_words", "")),
+        "suspect_words": _words(form.get("suspect_words", "")),
         "new_author_review": _integer(form.get("new_author_review", ""), errors),
     }
     try:
@@ -64,8 +70,13 @@ def parse_policy(form: MultiDict[str, str]) -> tuple[SitePolicy | None, list[str
 
 def form_values(policy: SitePolicy) -> dict[str, str]:
     """The form's fields filled from a stored policy (blank thresholds show the defaults)."""
-    values = {"mode": policy.mode, "language": policy.language, "new_author_review": str(policy.new_author_review),
-              "banned_words": "\n".join(policy.banned_words), "suspect_words": "\n".join(policy.suspect_words)}
+    values = {
+        "mode": policy.mode,
+        "language": policy.language,
+        "new_author_review": str(policy.new_author_review),
+        "banned_words": "\n".join(policy.banned_words),
+        "suspect_words": "\n".join(policy.suspect_words),
+    }
     for kind in ("review", "reject"):
         values.update({f"{kind}_{category}": str(value) for category, value in getattr(policy, kind).items()})
     return values

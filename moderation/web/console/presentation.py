@@ -26,7 +26,11 @@ def http_url(url: str | None) -> str:
 def suggested_reason(card: dict[str, Any]) -> str:
     """The reject reason the verdict points to: its highest-scoring toxic category over a threshold, else "other"."""
     reasons = (card.get("verdict") or {}).get("reasons") or []
-    over = [r for r in reasons if r.get("code") == ReasonCode.CATEGORY_THRESHOLD and r.get("category") in TOXIC_REJECT_REASONS]
+    over = [
+        r
+        for r in reasons
+        if r.get("code") == ReasonCode.CATEGORY_THRESHOLD and r.get("category") in TOXIC_REJECT_REASONS
+    ]
     if not over:
         return OTHER_REASON
     return max(over, key=lambda r: r.get("score", 0))["category"]
@@ -39,5 +43,6 @@ def describe_reason(reason: dict[str, Any]) -> str:
 
 def init_presentation(app: Flask) -> None:
     app.jinja_env.filters.update(when=when, http_url=http_url)
-    app.jinja_env.globals.update(get_locale=get_locale, suggested_reason=suggested_reason,
-                                 describe_reason=describe_reason)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, suggested_reason=suggested_reason, describe_reason=describe_reason
+    )

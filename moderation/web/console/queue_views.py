@@ -32,8 +32,10 @@ class QueueView:
     def from_args(cls) -> "QueueView":
         queue, sort = request.args.get("queue", Queue.REVIEW), request.args.get("sort", QueueSort.NEWEST)
         return cls(
-            site_id=request.args.get("site", type=int), queue=queue if queue in CONSOLE_QUEUES else Queue.REVIEW,
-            sort=sort if sort in tuple(QueueSort) else QueueSort.NEWEST, search=request.args.get("q", "").strip()[:200],
+            site_id=request.args.get("site", type=int),
+            queue=queue if queue in CONSOLE_QUEUES else Queue.REVIEW,
+            sort=sort if sort in tuple(QueueSort) else QueueSort.NEWEST,
+            search=request.args.get("q", "").strip()[:200],
             page=max(request.args.get("page", 1, type=int), 1),
         )
 
@@ -64,12 +66,20 @@ def queue() -> str:
     view, sites = QueueView.from_args(), visible_sites()
     ids = site_ids(view.site_id, sites)
     db, per_page = get_session(), current_app.config["SETTINGS"].console.page_size
-    page = queues.list_queue(db, ids, view.queue, sort=view.sort, search=view.search or None, page=view.page,
-                             per_page=per_page)
+    page = queues.list_queue(
+        db, ids, view.queue, sort=view.sort, search=view.search or None, page=view.page, per_page=per_page
+    )
     return render_template(
-        "queue.html", view=view, sites=sites, page=page, counts=queues.queue_counts(db, ids),
-        newest_id=queues.newest_id(db, ids, view.queue), queues=CONSOLE_QUEUES, reasons=REJECT_REASONS,
-        poll_interval_s=current_app.config["SETTINGS"].console.poll_interval_s, comments_label=comments_label,
+        "queue.html",
+        view=view,
+        sites=sites,
+        page=page,
+        counts=queues.queue_counts(db, ids),
+        newest_id=queues.newest_id(db, ids, view.queue),
+        queues=CONSOLE_QUEUES,
+        reasons=REJECT_REASONS,
+        poll_interval_s=current_app.config["SETTINGS"].console.poll_interval_s,
+        comments_label=comments_label,
     )
 
 
@@ -80,8 +90,9 @@ def comment(comment_id: int) -> str:
     row = db.get(Comment, comment_id)
     if row is None or not sees_site(row.site_id):
         abort(404)
-    return render_template("comment.html", card=queues.comment_detail(db, row), reasons=REJECT_REASONS,
-                           sites=visible_sites())
+    return render_template(
+        "comment.html", card=queues.comment_detail(db, row), reasons=REJECT_REASONS, sites=visible_sites()
+    )
 
 
 @bp.get("/api/queue-state")
@@ -95,4 +106,3 @@ def queue_state() -> Response:
     arrived = queues.count_newer(db, ids, view.queue, after) if newest > after else 0
     label = ngettext("%(num)d new comment — show", "%(num)d new comments — show", arrived)
     return jsonify(newest_id=newest, new=arrived, label=label, counts=queues.queue_counts(db, ids))
-

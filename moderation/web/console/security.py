@@ -51,7 +51,9 @@ def configure_cookies(app: Flask, settings: Settings, path_prefix: str) -> None:
     app.secret_key = settings.secret_key
     app.session_interface = InstanceKeySessionInterface(path_prefix)
     app.config.update(
-        SESSION_COOKIE_NAME="modsys_console", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="modsys_console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.console.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.console.session_lifetime_h),
         # The JSON APIs authenticate by key and must not need tokens: the console checks CSRF itself.
@@ -70,8 +72,9 @@ def limit_logins(app: Flask, settings: Settings, endpoint: str) -> None:
     """Count login POSTs per client address and per username (failed or not); over the limit: 429."""
     # With no app-wide limits, the limiter's per-request hook costs other routes ~40 µs; accepted rather
     # than unhooking it through Flask-Limiter's private API.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.console.rate_limit_storage_uri,
-                      key_prefix="modsys")
+    limiter = Limiter(
+        get_remote_address, app=app, storage_uri=settings.console.rate_limit_storage_uri, key_prefix="modsys"
+    )
     rate = settings.console.login_rate_limit
     view = app.view_functions[endpoint]
     # One limiter per app (its storage is per instance), so the login view is wrapped here, not at import.
