@@ -16,6 +16,9 @@ test: $(INSTALLED_TEST) ## Run the whole test suite (starts local PostgreSQL and
 	scripts/ensure-services
 	$(BIN)/pytest $(or $(T),tests) $(TESTARGS)
 
+test-fast: $(INSTALLED_TEST) ## The tests that need no servers (no PostgreSQL, no Redis): a couple of minutes
+	$(BIN)/pytest -m "not servers" $(or $(T),tests) $(TESTARGS)
+
 ##@ Development
 
 install: $(INSTALLED) ## Create .venv and install the project with its pinned dependencies
@@ -30,9 +33,17 @@ $(INSTALLED_TEST): $(INSTALLED)
 	$(BIN)/pip install --quiet -e ".[test,detoxify]"
 	touch $@
 
-lint: $(INSTALLED_TEST) ## Check the architecture (import-linter) and compose.yaml
+lint: $(INSTALLED_TEST) ## Style, format, types, the architecture's import contracts, migrations and compose.yaml
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check-migrations
 	docker-compose -f compose.yaml config --quiet
+
+fmt: $(INSTALLED_TEST) ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl train --data $(DATA)
@@ -87,4 +98,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: translations run test install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help
+.PHONY: translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help
