@@ -9,7 +9,7 @@ from typing import Any
 import requests
 
 from notify.signing import signed_headers
-from shared.settings import CallbackSettings
+from shared.settings import CallbackSettings, NotifySettings
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,6 @@ def _ms_since(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
 
-def backoff_s(attempts: int, policy: CallbackSettings) -> float:
+def backoff_s(attempts: int, policy: CallbackSettings | NotifySettings) -> float:
     """Exponential backoff with jitter: about base·2^(n-1), capped, scaled by 0.5–1."""
     return min(policy.backoff_base_s * 2 ** (attempts - 1), policy.backoff_max_s) * random.uniform(0.5, 1.0)

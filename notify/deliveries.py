@@ -38,7 +38,7 @@ def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery
     row = _lease(session, notification_id, lease_s)
     if row is None:
         return None
-    site = session.get(Site, row.site_id)
+    site = session.get_one(Site, row.site_id)
     return Delivery(row.id, row.target_url, site.signing_secret, row.payload)
 
 
@@ -47,8 +47,10 @@ def claim_alert(session: Session, notification_id: int, *, lease_s: float) -> tu
     row = _lease(session, notification_id, lease_s)
     if row is None:
         return None
-    channel = session.get(NotificationChannel, row.channel_id)
-    return channel_target(channel, session.get(Site, row.site_id)), alert_from_payload(row.payload)
+    if row.channel_id is None:
+        raise ValueError(f"notification {row.id} is a {row.kind}, not a moderator alert: it names no channel")
+    channel = session.get_one(NotificationChannel, row.channel_id)
+    return channel_target(channel, session.get_one(Site, row.site_id)), alert_from_payload(row.payload)
 
 
 def record_attempt(
@@ -66,7 +68,7 @@ def record_attempt(
             duration_ms=result.duration_ms,
         )
     )
-    row = session.get(Notification, notification_id)
+    row = session.get_one(Notification, notification_id)
     row.attempts += 1
     row.last_error = result.error
     if result.delivered:

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from celery import Task, shared_task
 
@@ -16,6 +16,7 @@ from shared.notifications import delivery_task
 from shared.settings import CallbackSettings, NotifySettings
 
 log = logging.getLogger(__name__)
+Claimed = TypeVar("Claimed")  # what a claim hands to the sender: a site callback, or a channel and its alert
 
 
 def _try_once(
@@ -23,8 +24,8 @@ def _try_once(
     notification_id: int,
     *,
     what: str,
-    claim_one: Callable[..., Any],
-    send: Callable[[Any], AttemptResult],
+    claim_one: Callable[..., Claimed | None],
+    send: Callable[[Claimed], AttemptResult],
     policy: CallbackSettings | NotifySettings,
 ) -> None:
     """Claim the row, send without holding a transaction, record the attempt; schedule the retry if any."""

@@ -146,7 +146,7 @@ def _body(model: str, required: bool = True) -> dict[str, Any]:
 
 
 def _v1_paths() -> dict[str, Any]:
-    secured = {"security": [{"siteKey": []}]}
+    secured: dict[str, list[dict[str, list[str]]]] = {"security": [{"siteKey": []}]}
     comment = [_path_id("comment_id")]
     return {
         "/v1/comments": {

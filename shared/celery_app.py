@@ -52,5 +52,5 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
             },
         },
     )
-    app.settings = settings  # type: ignore[attr-defined]  # tasks read their settings from here
+    app.settings = settings  # tasks read their settings from here
     return app

@@ -74,7 +74,8 @@ def insert_many_ignoring_conflicts(
     if not rows:
         return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).on_conflict_do_nothing().returning(*(returning or (model.id,)))
+    # Without `returning`, the model's `id` column: Base declares no columns, its table has them by name.
+    stmt = dialect.insert(model).on_conflict_do_nothing().returning(*(returning or (model.__table__.c.id,)))
     # The rows go as parameters, not baked into the statement, so SQLAlchemy compiles this INSERT once
     # per process instead of once per call (it was a third of a POST's time); many rows still travel
     # as one multi-row INSERT ("insertmanyvalues").

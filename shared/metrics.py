@@ -2,12 +2,14 @@
 
 import logging
 import os
+from collections.abc import Iterator
+from typing import Any
 
 from celery import Celery
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from shared import task_names
 from shared.db import get_sessionmaker
@@ -23,7 +25,7 @@ class QueueDepthCollector(Collector):
     def __init__(self, celery: Celery) -> None:
         self.celery = celery
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[Metric]:
         gauge = GaugeMetricFamily("modsys_queue_depth", "Messages waiting in a queue", labels=["queue"])
         try:
             with self.celery.connection_for_read() as conn, conn.channel() as channel:
@@ -35,9 +37,10 @@ class QueueDepthCollector(Collector):
         yield gauge
 
 
-def _depth(channel, queue: str) -> int:  # type: ignore[no-untyped-def]
+def _depth(channel: Any, queue: str) -> int:  # kombu's channels are untyped
     # Not passive: on Redis an empty queue has no key, and a passive declare would fail on it.
-    return channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
+    count: int = channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
+    return count
 
 
 class ChannelHealthCollector(Collector):
@@ -50,7 +53,7 @@ class ChannelHealthCollector(Collector):
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[Metric]:
         messages = GaugeMetricFamily(
             "modsys_alert_messages",
             "Moderator alert messages by channel and status",
@@ -78,7 +81,7 @@ class ChannelHealthCollector(Collector):
         yield failing
 
 
-def _last_attempts():  # type: ignore[no-untyped-def]
+def _last_attempts() -> Select[int, str, str | None]:
     """(channel id, kind, error of its latest attempt) for every channel that has tried."""
     latest = (
         select(Notification.channel_id, func.max(DeliveryAttempt.id).label("attempt_id"))
@@ -98,7 +101,7 @@ def render_metrics(celery: Celery) -> bytes:
     """The text exposition of this process's metrics (all gunicorn workers' in multiprocess mode)."""
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # its __init__ is unannotated
     else:
         registry = CollectorRegistry()
         registry.register(_ProcessRegistry())
@@ -110,5 +113,5 @@ def render_metrics(celery: Celery) -> bytes:
 class _ProcessRegistry(Collector):
     """The default registry's metrics, re-exposed beside the per-scrape collectors."""
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[Metric]:
         yield from REGISTRY.collect()

@@ -4,7 +4,7 @@ Every piece of work is a row; queues only carry row ids, so nothing lives only i
 """
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -36,6 +36,10 @@ def utcnow() -> datetime:
 Timestamp = DateTime(timezone=True)
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """The same instant with tzinfo=UTC, whatever the database handed back."""
     if value is None or value.tzinfo is not None:

@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.categories import POLICY_SCORES
@@ -24,9 +24,12 @@ class PolicySettings(BaseModel):
 
     @field_validator("review", "reject", mode="before")
     @classmethod
-    def _fill_unnamed_categories(cls, value: dict[str, float], info) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    def _fill_unnamed_categories(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
         """MOD_POLICY__REVIEW='{"toxicity": 0.6}' changes toxicity alone, not every category."""
-        return {**_thresholds(DEFAULT_THRESHOLDS[info.field_name]), **value}
+        field = info.field_name
+        if field is None:  # pydantic names the field to a field validator
+            raise TypeError("a field validator without its field's name")
+        return {**_thresholds(DEFAULT_THRESHOLDS[field]), **value}
 
 
 class CallbackSettings(BaseModel):

@@ -1,6 +1,6 @@
 """A site's own policy, as stored in sites.policy: validated the same way by the console, modctl and workers."""
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,7 +14,7 @@ Threshold = Annotated[float, Field(ge=0.0, le=THRESHOLD_OFF)]
 MAX_WORDS = 2000
 
 
-def threshold_applies(threshold: float | None) -> bool:
+def threshold_applies(threshold: float | None) -> TypeGuard[float]:
     """Whether a score can reach this threshold (None: no threshold for the score)."""
     return threshold is not None and threshold <= 1.0
 

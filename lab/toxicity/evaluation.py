@@ -94,7 +94,7 @@ def _worst(texts: Sequence[str], scores: np.ndarray, mask: np.ndarray, key: np.n
     """Up to k masked texts in order of key (stable), truncated, with their scores."""
     index = np.flatnonzero(mask)
     index = index[np.argsort(key[index], kind="stable")][: max(k, 0)]
-    return [{"text": _truncate(texts[i]), "score": round(float(scores[i]), 4)} for i in index]
+    return [{"text": _truncate(texts[i]), "score": round(float(scores[i]), 4)} for i in index.tolist()]
 
 
 def _truncate(text: str) -> str:

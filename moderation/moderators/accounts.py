@@ -85,7 +85,7 @@ def _password_matches(moderator: Moderator | None, password: str) -> bool:
 def authenticate(session: Session, username: str, password: str) -> Moderator | None:
     """The active moderator with this username and password, else None; records the login. Caller commits."""
     moderator = find_moderator(session, username.strip())
-    if not _password_matches(moderator, password) or not moderator.active:
+    if not _password_matches(moderator, password) or moderator is None or not moderator.active:
         return None
     if _hasher.check_needs_rehash(moderator.password_hash):
         moderator.password_hash = hash_password(password)

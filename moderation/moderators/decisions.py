@@ -269,6 +269,9 @@ def ban_author(
 
 
 def _undo_decision(session: Session, undo: ModerationAction, original: ModerationAction) -> Outcome:
+    # An approve or reject always names its comment and the status it replaced (only bans have neither).
+    if original.comment_id is None or original.previous_status is None:
+        raise DecisionError("not_found", f"No comment decided by action {original.id}.")
     comment = _locked_comment(session, original.comment_id)
     if comment.status != original.new_status:
         raise DecisionError("superseded", f"Comment {comment.id} has changed since (now {comment.status}).")
@@ -301,7 +304,7 @@ def _undo_restriction(session: Session, undo: ModerationAction, original: Modera
             continue  # decided again since the ban: that later decision stands
         outcome.notifications += child_undo.notifications
         restored.append(child.comment_id)
-    site = session.get(Site, original.site_id)
+    site = session.get_one(Site, original.site_id)
     outcome.notifications += _owe_callback(
         session,
         site,

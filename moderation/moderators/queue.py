@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import Exists, Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from shared.authors import active_restrictions, author_history
@@ -30,7 +30,7 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def _open_reports():  # type: ignore[no-untyped-def]
+def _open_reports() -> Exists:
     return exists().where(CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None))
 
 
@@ -106,7 +106,7 @@ def queue_counts(session: Session, site_ids: Sequence[int]) -> dict[str, int]:
         )
         or 0
     )
-    counts = {queue: by_status.get(queue.status, 0) for queue in Queue if queue.status is not None}
+    counts: dict[str, int] = {queue: by_status.get(queue.status, 0) for queue in Queue if queue.status is not None}
     return {**counts, Queue.REPORTED: reported, Queue.ALL: sum(by_status.values())}
 
 

@@ -29,17 +29,13 @@ def matched_words_reasons(result: ToxicityResult) -> list[Reason]:
     return [matched_words_reason(category, words) for category, words in by_category.items()]
 
 
-def _crossed(score: float, threshold: float | None) -> bool:
-    return threshold_applies(threshold) and score >= threshold  # type: ignore[operator]
-
-
 def decide(scores: Mapping[str, float], policy: Policy) -> tuple[Decision, list[Reason]]:
     """The decision and the thresholds that made it (toxicity categories and spam alike)."""
     reasons = []
     for category, score in scores.items():
         reject, review = policy.reject.get(category), policy.review.get(category)
-        if _crossed(score, reject):
-            reasons.append(threshold_reason(category, score, reject, Decision.REJECT))  # type: ignore[arg-type]
-        elif _crossed(score, review):
-            reasons.append(threshold_reason(category, score, review, Decision.REVIEW))  # type: ignore[arg-type]
+        if threshold_applies(reject) and score >= reject:
+            reasons.append(threshold_reason(category, score, reject, Decision.REJECT))
+        elif threshold_applies(review) and score >= review:
+            reasons.append(threshold_reason(category, score, review, Decision.REVIEW))
     return Decision.strictest([r.decision for r in reasons if r.decision is not None]), reasons

@@ -109,7 +109,7 @@ def _restriction_reason(restriction: AuthorRestriction) -> Reason:
     if restriction.until is None:
         words = phrase("the author is banned (%(reason)s)", reason=why, translate=["reason"])
     else:
-        until = as_utc(restriction.until).strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+        until = as_utc(restriction.until).strftime("%Y-%m-%d %H:%M")
         words = phrase(
             "the author is suspended until %(until)s UTC (%(reason)s)", reason=why, translate=["reason"], until=until
         )

@@ -95,7 +95,7 @@ def account_signal(comment: Comment) -> Signal | None:
     registered = as_utc(comment.author_registered_at)
     if registered is None:
         return None
-    age = as_utc(comment.posted_at or comment.created_at) - registered  # type: ignore[operator]
+    age = as_utc(comment.posted_at or comment.created_at) - registered
     if age < FRESH_ACCOUNT:
         return signal("new_account", 1.5, _ago(age), details={"age_s": int(age.total_seconds())})
     if age < NEW_ACCOUNT:

@@ -11,7 +11,7 @@ of 400+; one changed letter in ~40%, ~80% and ~94%.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ BANDS = 4
 BAND_BITS = 16
 MIN_CHARS = 20  # letters and digits: "Спасибо за новость!" is everybody's, not a campaign
 Hashed = tuple[int, int, int | None, float]  # site id, comment id, SimHash (None: too short to say), time
+Counted = tuple[int, int, int, float]  # one of the Hashed that has a SimHash
 MAX_CANDIDATES = 64  # per band key: counts saturate there (the duplicate weight stops growing at 32), and a huge campaign costs no more to check
 
 _WORD = re.compile(r"[^\W_]+")
@@ -86,6 +87,11 @@ def _bands(value: int) -> list[int]:
     return [(value >> (BAND_BITS * i)) & mask for i in range(BANDS)]
 
 
+def _counted(hashed: Sequence[Hashed]) -> list[Counted]:
+    """The comments with a SimHash: only those are looked up and recorded."""
+    return [(site_id, comment_id, value, now) for site_id, comment_id, value, now in hashed if value is not None]
+
+
 class DuplicateIndex:
     """Near-duplicate lookup in Redis, constant time per comment: LSH bands of the SimHash in time-windowed keys.
 
@@ -138,7 +144,7 @@ class DuplicateIndex:
 
     def queue_lookups(self, pipe: redis.client.Pipeline, hashed: Sequence[Hashed]) -> int:
         """Queue the reads for these comments (trimming the window first); how many replies they add."""
-        counted = [h for h in hashed if h[2] is not None]
+        counted = _counted(hashed)
         for site_id, _, value, now in counted:
             for key in self._keys(site_id, value):
                 pipe.zremrangebyscore(key, "-inf", now - self.window_s)
@@ -147,18 +153,18 @@ class DuplicateIndex:
 
     def counts(self, hashed: Sequence[Hashed], replies: Sequence[Any]) -> list[int]:
         """The duplicate count of each comment, from the replies to queue_lookups (in order, first)."""
-        counted = [h for h in hashed if h[2] is not None]
+        counted = _counted(hashed)
         counts: dict[int, int] = {}
         for n, (site_id, comment_id, value, now) in enumerate(counted):
             stored = replies[n * 2 * BANDS + 1 : (n + 1) * 2 * BANDS : 2]
             # Earlier items of this batch are not in Redis yet: compare with those in the window directly.
             earlier = [[f"{c}:{v:016x}" for s, c, v, t in counted[:n] if s == site_id and t > now - self.window_s]]
-            counts[comment_id] = len(self._near(stored + earlier, comment_id, value))
+            counts[comment_id] = len(self._near([*stored, *earlier], comment_id, value))
         return [counts.get(comment_id, 0) for _, comment_id, _, _ in hashed]
 
     def queue_record(self, pipe: redis.client.Pipeline, hashed: Sequence[Hashed]) -> int:
         """Queue the writes that add these comments; how many replies they add."""
-        counted = [h for h in hashed if h[2] is not None]
+        counted = _counted(hashed)
         for site_id, comment_id, value, now in counted:
             member = f"{comment_id}:{value:016x}"
             for key in self._keys(site_id, value):
@@ -173,7 +179,7 @@ class DuplicateIndex:
             return None
         return _simhash_of(canon)
 
-    def _near(self, candidates: list[list[bytes | str]], comment_id: int, value: int) -> set[str]:
+    def _near(self, candidates: Iterable[Iterable[bytes | str]], comment_id: int, value: int) -> set[str]:
         """Ids of other comments whose hash is within max_distance of value."""
         near: set[str] = set()
         me = str(comment_id)

@@ -6,6 +6,8 @@ every row. Versions are unique per site, so two workers learning at once store o
 the other's examples are picked up by the next run.
 """
 
+from typing import Any
+
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
@@ -30,14 +32,15 @@ def latest_version(session: Session, site_id: int) -> SpamModelVersion | None:
     )
 
 
-def _signals(text: str, reasons: list[dict] | None) -> tuple[list[str], float]:
+def _signals(text: str, reasons: list[dict[str, Any]] | None) -> tuple[list[str], float]:
     """The spam signals the verdict saw (duplicates and rates included) and the log-odds they gave
     with the prior; from the text alone for a comment not scored yet."""
     if reasons is None:
-        found = text_signals(text)
-        return [s.code for s in found], PRIOR_LOGIT + sum(s.weight for s in found)
-    found = [r for r in reasons if r.get("code") == ReasonCode.SPAM_SIGNAL]
-    return [r["signal"] for r in found], PRIOR_LOGIT + sum(r["weight"] for r in found)
+        signals = text_signals(text)
+        return [s.code for s in signals], PRIOR_LOGIT + sum(s.weight for s in signals)
+    # The verdict row's reasons are stored JSON: a spam signal is {"code": "spam_signal", "signal", "weight", ...}.
+    spam = [r for r in reasons if r.get("code") == ReasonCode.SPAM_SIGNAL]
+    return [r["signal"] for r in spam], PRIOR_LOGIT + sum(r["weight"] for r in spam)
 
 
 def feedback_examples(session: Session, site_id: int, after_id: int = 0) -> Examples:

@@ -116,11 +116,11 @@ class SpamScorer:
         for site_id, version in latest.items():
             known = self._models.get(site_id)
             if known is None or known[0] != version:
-                weights = session.scalar(
+                weights = session.execute(
                     select(SpamModelVersion.weights).where(
                         SpamModelVersion.site_id == site_id, SpamModelVersion.version == version
                     )
-                )
+                ).scalar_one()  # `latest` was read from these rows, which are never deleted
                 known = self._models[site_id] = (version, SpamModel.from_bytes(weights))
             models[site_id] = known[1]
         return models

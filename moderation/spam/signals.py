@@ -576,8 +576,8 @@ def _messenger_signal(prepared: str, normal: str, links: list[_Link], phones: li
     """A way to reach the spammer outside the site: messenger links, or a messenger with a contact."""
     messenger_links = list(dict.fromkeys(link.host for link in links if link.domain in _MESSENGER_DOMAINS))
     if messenger_links:
-        words = phrase("messenger link: %(links)s", links=", ".join(messenger_links))
-        return signal("messenger", MESSENGER, words, details={"links": messenger_links})
+        linked = phrase("messenger link: %(links)s", links=", ".join(messenger_links))
+        return signal("messenger", MESSENGER, linked, details={"links": messenger_links})
     contacts: list[str] = []
     if "@" in prepared:
         contacts = [f"@{h}" for h in dict.fromkeys(_handles(prepared))] + list(dict.fromkeys(_EMAIL.findall(prepared)))

@@ -6,6 +6,7 @@ the next dispatch after the interval sends them all as one digest (the worst com
 rest counted). A message is a notification row, delivered and retried like the site callbacks.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
@@ -38,7 +39,12 @@ MAX_REASONS = 4
 _EVENT_RANK = {EventKind.REPORT: 0, EventKind.REVIEW: 1, EventKind.REJECT: 2}
 
 
-def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[ModerationEvent]:
+def _rank(kind: str) -> int:
+    """The rank of an event kind as stored (a ModerationEvent's column): lower matters more."""
+    return _EVENT_RANK[EventKind(kind)]
+
+
+def _still_waiting(session: Session, events: Sequence[ModerationEvent]) -> list[ModerationEvent]:
     """Events whose comment still needs someone: held ones not yet decided, reports not yet answered."""
     ids = {e.comment_id for e in events}
     statuses = dict(session.execute(select(Comment.id, Comment.status).where(Comment.id.in_(ids))).all())
@@ -54,7 +60,7 @@ def _still_waiting(session: Session, events: list[ModerationEvent]) -> list[Mode
         EventKind.REPORT: lambda e: e.comment_id in reported,
         EventKind.REJECT: lambda e: statuses.get(e.comment_id) == CommentStatus.REJECTED,
     }
-    return [e for e in events if wanted[e.kind](e)]
+    return [e for e in events if wanted[EventKind(e.kind)](e)]
 
 
 def _item(
@@ -93,7 +99,7 @@ def build_alert(
     """One message about these events' comments, the worst first, at most max_items shown."""
     event_of: dict[int, str] = {}
     for e in events:
-        if e.comment_id not in event_of or _EVENT_RANK[e.kind] < _EVENT_RANK[event_of[e.comment_id]]:
+        if e.comment_id not in event_of or _rank(e.kind) < _rank(event_of[e.comment_id]):
             event_of[e.comment_id] = e.kind
     comments = session.scalars(select(Comment).where(Comment.id.in_(event_of))).all()
     verdicts = {
@@ -114,7 +120,7 @@ def build_alert(
 
     def worst_first(c: Comment) -> tuple[int, float, int]:
         scores = verdicts[c.id].scores if c.id in verdicts else {}
-        return (_EVENT_RANK[event_of[c.id]], -max(scores.values(), default=0.0), -c.id)
+        return (_rank(event_of[c.id]), -max(scores.values(), default=0.0), -c.id)
 
     ranked = sorted(comments, key=worst_first)
     language = load_site_policy(site.policy).language
@@ -137,6 +143,8 @@ def build_alert(
 def dispatch_site(session: Session, site_id: int, *, base_url: str) -> list[int]:
     """Give each of the site's channels that is due a message about its new events; the notification ids."""
     site = session.get(Site, site_id)
+    if site is None:
+        return []  # no such site, so no channels of its own either (they go with their site)
     channels = session.scalars(
         select(NotificationChannel)
         .where(NotificationChannel.site_id == site_id, NotificationChannel.active.is_(True))

@@ -47,7 +47,7 @@ def validate_target(kind: str, target: str, secret: str | None) -> None:
     }
     if kind not in checks:
         raise ValueError(f"unknown channel kind {kind!r}: use one of {', '.join(ChannelKind)}")
-    checks[kind](target.strip(), secret)
+    checks[ChannelKind(kind)](target.strip(), secret)
 
 
 def _check_url(target: str, _secret: str | None) -> None:

@@ -109,7 +109,8 @@ async def _client(port: int, requests: list[bytes], due: list[float] | None, unt
     includes the new connection.
     """
     loop = asyncio.get_running_loop()
-    reader = writer = None
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
     try:
         for n, request in enumerate(requests):
             start = loop.time() if due is None else due[n]
@@ -117,7 +118,7 @@ async def _client(port: int, requests: list[bytes], due: list[float] | None, unt
                 break
             if start > loop.time():
                 await asyncio.sleep(start - loop.time())
-            if writer is None:
+            if reader is None or writer is None:  # both or neither
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             try:
                 status = await _exchange(reader, writer, request)
@@ -143,7 +144,8 @@ async def _load(port: int, requests: list[bytes], *, clients: int, seconds: floa
     schedules: list[list[float] | None] = [None] * clients
     if rate is not None:
         for n in range(clients):  # each client a Poisson process at rate/clients: together, `rate`
-            t, due = start, []
+            t = start
+            due: list[float] = []
             while t < until and len(due) < len(mine[n]):
                 t += rng.expovariate(rate / clients)
                 due.append(t)

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import requests
 from sqlalchemy import func, select
@@ -24,7 +25,7 @@ from shared.settings import Settings
 from shared.vocabulary import CommentStatus
 
 
-def _body(n: int) -> dict[str, object]:
+def _body(n: int) -> dict[str, Any]:
     rude = n % 3 == 0  # a third abusive, as a busy comment section might be
     return {
         "external_id": f"bench-{uuid.uuid4().hex}",

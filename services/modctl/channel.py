@@ -100,7 +100,7 @@ def channel_test(channel_id: int) -> None:
         found = session.get(NotificationChannel, channel_id)
         if found is None:
             raise click.UsageError(f"no channel {channel_id}")
-        site_row = session.get(Site, found.site_id)
+        site_row = session.get_one(Site, found.site_id)  # a channel goes with its site
         target, alert = channel_target(found, site_row), sample_alert(site_row, settings.base_url)
     result = channels.send(target, alert, settings.notify, message_id=0)
     if not result.delivered:

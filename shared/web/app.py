@@ -2,6 +2,7 @@
 
 from celery import Celery
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.celery_app import create_celery
@@ -12,12 +13,16 @@ from shared.web.errors import register_error_handlers
 from shared.web.session import close_session
 
 
+class _ReadableJSON(DefaultJSONProvider):
+    ensure_ascii = False  # Russian text stays readable in responses
+
+
 def create_base_app(settings: Settings, celery: Celery | None = None) -> Flask:
     """A Flask app with the plumbing but no product routes; services/web.py mounts those."""
     app = Flask(__name__)
     app.url_map.converters["id"] = RowIdConverter  # before any blueprint adds its routes
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
-    app.json.ensure_ascii = False  # Russian text stays readable in responses
+    app.json = _ReadableJSON(app)
     app.extensions["celery"] = celery or create_celery(settings)
     app.register_blueprint(health.bp)
     app.teardown_appcontext(close_session)

@@ -1,11 +1,13 @@
 """URL converters: an `<id:…>` matches only what a BIGINT primary key can hold, so an id out of range
 is a 404 like any unknown one, never a database error."""
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**63 - 1
 
 
 class RowIdConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(map, *args, min=1, max=MAX_ID, **kwargs)
+    # The range is the converter's point, so a rule cannot widen it: `<id(min=…):…>` is refused by
+    # this signature instead of reaching IntegerConverter with min (or max) given twice.
+    def __init__(self, map: Map, fixed_digits: int = 0) -> None:
+        super().__init__(map, fixed_digits, min=1, max=MAX_ID)

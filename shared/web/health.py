@@ -1,5 +1,7 @@
 """Liveness, readiness and Prometheus metrics for the ops team."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
@@ -14,7 +16,7 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
-def _check(probe) -> str:  # type: ignore[no-untyped-def]
+def _check(probe: Callable[[], object]) -> str:
     try:
         probe()
     except Exception as exc:  # noqa: BLE001 (readiness reports what is wrong instead of failing)

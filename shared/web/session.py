@@ -10,7 +10,8 @@ def get_session() -> Session:
     """The request's session, opened on first use."""
     if "db_session" not in g:
         g.db_session = get_sessionmaker(current_app.config["SETTINGS"].database_url)()
-    return g.db_session
+    session: Session = g.db_session  # flask.g holds anything: this is what the line above put there
+    return session
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -128,7 +128,7 @@ def _errors() -> dict[str, Any]:
 def openapi_paths() -> dict[str, Any]:
     """/perspective/v1alpha1/*: the key comes as ?key=, X-Goog-Api-Key or a bearer token."""
     key = [{"name": "key", "in": "query", "schema": {"type": "string"}, "description": "The site's API key"}]
-    security = [{"siteKey": []}, {}]  # the bearer header, or ?key= alone
+    security: list[dict[str, list[str]]] = [{"siteKey": []}, {}]  # the bearer header, or ?key= alone
     return {
         "/perspective/v1alpha1/comments:analyze": {
             "post": {

@@ -128,5 +128,6 @@ def store_and_moderate(
         unknown_authors=_unknown(comment, one_off_author),
         reported={comment: reported},
     )
-    verdict = session.scalar(select(Verdict).where(Verdict.comment_id == comment.id))
+    # Stored and moderated in this transaction: nobody else could have decided it first.
+    verdict = session.scalars(select(Verdict).where(Verdict.comment_id == comment.id)).one()
     return verdict, moderated

@@ -17,12 +17,13 @@ from moderation.web.console.blueprint import bp
 from moderation.web.console.i18n import init_i18n
 from moderation.web.console.presentation import init_presentation
 from moderation.web.console.security import configure_cookies, limit_logins
+from shared import console_urls
 
 
 def init_app(app: Flask) -> None:
     """Mount the console on the app: cookies and CSRF, logins, languages, the pages."""
     settings = app.config["SETTINGS"]
-    configure_cookies(app, settings, bp.url_prefix)
+    configure_cookies(app, settings, console_urls.PREFIX)  # the blueprint's url_prefix
     auth.init_login(app)
     init_i18n(app)
     init_presentation(app)

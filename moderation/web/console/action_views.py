@@ -45,7 +45,7 @@ def _done(outcomes: list[Outcome], message: str, undoable: bool = True) -> Respo
     enqueue_outcomes(outcomes)  # after the commit: a worker must find the rows it is sent
     if wants_json():
         return jsonify(ok=True, message=message, undo=undo)
-    flash({"text": message, "undo": undo}, "action")
+    flash({"text": message, "undo": undo}, "action")  # type: ignore[arg-type]  # the console flashes {text, undo} dicts; base.html reads them
     return redirect(_back())
 
 
@@ -53,7 +53,7 @@ def _failed(message: str, status: int = 409) -> Response | tuple[Response, int]:
     get_session().rollback()
     if wants_json():
         return jsonify(ok=False, message=message), status
-    flash({"text": message, "undo": []}, "error")
+    flash({"text": message, "undo": []}, "error")  # type: ignore[arg-type]  # the console flashes {text, undo} dicts; base.html reads them
     return redirect(_back())
 
 

@@ -34,7 +34,7 @@ def site_settings() -> str | Response | tuple[str, int]:
         return _render(site, request.form.to_dict(), errors), 400
     site.policy = policy.model_dump(exclude_defaults=True)
     get_session().commit()
-    flash({"text": _("Policy of %(site)s saved", site=site.name), "undo": []}, "action")
+    flash({"text": _("Policy of %(site)s saved", site=site.name), "undo": []}, "action")  # type: ignore[arg-type]  # the console flashes {text, undo} dicts; base.html reads them
     return redirect(url_for("console.site_settings", site=site.id))
 
 

@@ -115,7 +115,7 @@ def set_locale() -> Response:
     if locale not in tuple(Language):
         abort(400)
     if current_user.is_authenticated:
-        get_session().get(Moderator, current_user.id).locale = locale
+        get_session().get_one(Moderator, current_user.id).locale = locale  # loaded for this request
         get_session().commit()
     session["locale"] = locale
     return redirect(safe_next(request.form.get("next")))

@@ -6,6 +6,9 @@ reasons are labelled where they are defined (shared.categories, shared.vocabular
 own words for statuses, queues, sorts and actions are here, one per member.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask, session
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
@@ -71,7 +74,7 @@ def select_locale() -> str:
     return chosen if chosen in tuple(Language) else DEFAULT_LANGUAGE
 
 
-def label(labels: dict, code: str | None) -> str:  # type: ignore[type-arg]
+def label(labels: Mapping[Any, object], code: str | None) -> str:
     """The translated label of a stored code; an unknown code is shown as it is."""
     return str(labels[code]) if code in labels else (code or "")
 

@@ -6,10 +6,13 @@ with the same key, so a moderator's session survives being served by another gun
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import cast
 
 from flask import Flask, Request, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -76,7 +79,8 @@ def limit_logins(app: Flask, settings: Settings, endpoint: str) -> None:
         get_remote_address, app=app, storage_uri=settings.console.rate_limit_storage_uri, key_prefix="modsys"
     )
     rate = settings.console.login_rate_limit
-    view = app.view_functions[endpoint]
+    # Flask types a view as sync or async; the console's views are sync, and a limit keeps its view's type.
+    view = cast("Callable[..., ResponseReturnValue]", app.view_functions[endpoint])
     # One limiter per app (its storage is per instance), so the login view is wrapped here, not at import.
     view = limiter.limit(rate, methods=["POST"], key_func=_username_key)(view)
     app.view_functions[endpoint] = limiter.limit(rate, methods=["POST"], key_func=get_remote_address)(view)
