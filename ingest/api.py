@@ -1,7 +1,5 @@
 """The v1 comment API: POST a comment (202 at once), GET its status and verdict."""
 
-import logging
-
 from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from ingest import metrics
@@ -10,26 +8,12 @@ from ingest.schemas import CommentIn, FeedbackIn, ReportIn
 from shared import task_names
 from shared.feedback import record_spam_feedback
 from shared.moderation_events import record_events
+from shared.web.enqueue import enqueue_after_commit
 from shared.web.json_body import json_body
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site, authenticated_site_id
 
-log = logging.getLogger(__name__)
 bp = Blueprint("api_v1", __name__, url_prefix="/v1")
-
-
-def _enqueue(task_name: str, arg: int) -> None:
-    # After the commit: the row exists before any worker can look for it. If the broker is down
-    # the work waits in its rows (pending comment, unlearnt feedback) and the sweeper or the next
-    # enqueue picks it up; the site still gets its 202.
-    try:
-        current_app.extensions["celery"].send_task(
-            task_name,
-            args=[arg],
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
-        )
-    except Exception:
-        log.exception("could not enqueue %s(%s); it will be picked up later", task_name, arg)
 
 
 @bp.post("/comments")
@@ -42,7 +26,7 @@ def post_comment() -> tuple[Response, int, dict[str, str]]:
     session.commit()
     if needs_scoring:
         metrics.COMMENTS_ACCEPTED.inc()
-        _enqueue(task_names.SCORE_COMMENT, comment.id)
+        enqueue_after_commit(task_names.SCORE_COMMENT, comment.id)
     location = url_for("api_v1.get_comment", comment_id=comment.id)
     return jsonify(id=comment.id, status=comment.status, version=comment.version), 202, {"Location": location}
 
@@ -64,7 +48,7 @@ def post_feedback(comment_id: int) -> tuple[Response, int]:
     recorded = record_spam_feedback(session, site_id=site.id, comment_id=comment.id, source="site", label=body.label)
     session.commit()
     if recorded:
-        _enqueue(task_names.LEARN_SPAM, site.id)
+        enqueue_after_commit(task_names.LEARN_SPAM, site.id)
     return jsonify(comment_id=comment.id, label=body.label, recorded=recorded), 202
 
 
@@ -78,5 +62,5 @@ def post_report(comment_id: int) -> tuple[Response, int]:
     alert_sites = record_events(session, [(comment.site_id, comment.id, "report")]) if created else []
     session.commit()
     for site_id in alert_sites:
-        _enqueue(task_names.DISPATCH_ALERTS, site_id)
+        enqueue_after_commit(task_names.DISPATCH_ALERTS, site_id)
     return jsonify(comment_id=comment.id, reporter_id=body.reporter_id, recorded=created), 201 if created else 200
