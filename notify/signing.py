@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import time
 
+from shared import outbound
+
 TIMESTAMP_HEADER = "X-Modsys-Timestamp"
 SIGNATURE_HEADER = "X-Modsys-Signature"
 DELIVERY_HEADER = "X-Modsys-Delivery"
@@ -20,6 +22,7 @@ def signed_headers(secret: str, body: bytes, delivery_id: int, now: float | None
     timestamp = int(now if now is not None else time.time())
     return {
         "Content-Type": "application/json",
+        "User-Agent": outbound.user_agent(),
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, timestamp, body),
         DELIVERY_HEADER: str(delivery_id),

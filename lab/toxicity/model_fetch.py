@@ -17,6 +17,8 @@ from typing import BinaryIO
 
 import requests
 
+from shared import outbound
+
 DOWNLOAD_URL = "https://github.com/unitaryai/detoxify/releases/download/"
 # detoxify.detoxify.MODEL_URLS (0.5.4), for machines without torch; a test keeps them equal.
 MODEL_URLS = {
@@ -87,7 +89,7 @@ def download(url: str, target: Path) -> Path:
 def _stream(url: str, out: BinaryIO) -> None:
     """Write the body of a GET to out."""
     try:
-        with requests.get(url, stream=True, timeout=TIMEOUT_S) as response:
+        with requests.get(url, stream=True, timeout=TIMEOUT_S, headers=outbound.headers()) as response:
             if response.status_code != 200:
                 raise ModelFetchError(f"GET {url} answered HTTP {response.status_code} {response.reason}")
             for chunk in response.iter_content(_CHUNK):

@@ -8,6 +8,7 @@ import requests
 
 from notify.alerts.message import Alert, Piece
 from notify.callbacks import AttemptResult, encode
+from shared import outbound
 
 MAX_ERROR_CHARS = 2000
 
@@ -77,7 +78,7 @@ def post_json(
         response = requests.post(
             url,
             data=encode(payload),
-            headers={"Content-Type": "application/json"},
+            headers=outbound.headers(**{"Content-Type": "application/json"}),
             timeout=timeout_s,
             allow_redirects=False,
         )

@@ -18,6 +18,7 @@ from notify.alerts import wording as alert_text
 from notify.alerts.message import Alert, AlertItem, ChannelTarget
 from notify.callbacks import AttemptResult
 from notify.channels.common import clip, hidden_count, ms_since, network_error, redact, web_link
+from shared import outbound
 from shared.settings import NotifySettings
 
 MAX_UNITS = 4096  # Telegram's limit, in UTF-16 code units; we count the HTML, a safe over-estimate
@@ -139,7 +140,13 @@ def send(target: ChannelTarget, alert: Alert, settings: NotifySettings, *, messa
     url = f"{settings.telegram_api_base.rstrip('/')}/bot{token}/sendMessage"
     started = time.perf_counter()
     try:
-        response = requests.post(url, json=payload(target, alert), timeout=settings.timeout_s, allow_redirects=False)
+        response = requests.post(
+            url,
+            json=payload(target, alert),
+            headers=outbound.headers(),
+            timeout=settings.timeout_s,
+            allow_redirects=False,
+        )
     except requests.RequestException as exc:
         failed = network_error(exc, started, token)
         return AttemptResult(None, TOKEN_IN_PATH.sub("/bot***/", failed.error or ""), failed.duration_ms)

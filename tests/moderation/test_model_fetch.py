@@ -1,5 +1,6 @@
 """fetch_detoxify against a real HTTP server on loopback, and the files it writes loading offline."""
 
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def _fetch(base: str, dest: Path, model_type: str = "multilingual", name: str = 
 
 
 def test_downloads_checkpoint_config_and_tokenizer(tmp_path: Path) -> None:
-    with file_server({**CHECKPOINT, **XLMR_FILES}) as (base, requested):
+    agents: list[str] = []
+    with file_server({**CHECKPOINT, **XLMR_FILES}, agents) as (base, requested):
         paths = _fetch(base, tmp_path / "models")
     assert paths == {
         "checkpoint": tmp_path / "models" / "multilingual_debiased-0b549669.ckpt",
@@ -35,6 +37,7 @@ def test_downloads_checkpoint_config_and_tokenizer(tmp_path: Path) -> None:
         assert (paths["huggingface_config_path"] / url_path.rsplit("/", 1)[-1]).read_bytes() == body
     assert sorted(requested) == sorted([*CHECKPOINT, *XLMR_FILES])
     assert not list(tmp_path.rglob("*.part"))
+    assert set(agents) == {f"modsys/{version('modsys')}"}  # every download says who asks
 
 
 def test_files_already_there_are_kept(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ class Recorder:
     received: list[Received] = field(default_factory=list)
     files: Mapping[str, bytes] = field(default_factory=dict)
     get_paths: list[str] = field(default_factory=list)  # every GET, found or not
+    get_agents: list[str] = field(default_factory=list)  # the User-Agent of each GET
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_status(self) -> int:
@@ -64,6 +65,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             recorder.get_paths.append(self.path)
+            recorder.get_agents.append(self.headers.get("User-Agent", ""))
             body = recorder.files.get(self.path)
             payload = body if body is not None else b"not found"
             self.send_response(200 if body is not None else 404)
@@ -98,7 +100,10 @@ def http_server(
 
 
 @contextmanager
-def file_server(files: Mapping[str, bytes]) -> Iterator[tuple[str, list[str]]]:
-    """Serve files (path -> bytes), 404 otherwise; yields the base URL and the paths requested."""
+def file_server(files: Mapping[str, bytes], agents: list[str] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Serve files (path -> bytes), 404 otherwise; yields the base URL and the paths requested
+    (and fills `agents` with each request's User-Agent)."""
     with http_server(files=files) as (url, recorder):
+        if agents is not None:
+            recorder.get_agents = agents
         yield url, recorder.get_paths
