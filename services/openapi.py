@@ -293,6 +293,9 @@ def build_openapi() -> dict[str, Any]:
         },
         "components": {
             "schemas": {**defs["$defs"], **_RESPONSE_SCHEMAS},
-            "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer", "description": "The site's API key"}},
+            "securitySchemes": {
+                "siteKey": {"type": "http", "scheme": "bearer", "description": "The site's API key"},
+                **perspective_openapi.SECURITY_SCHEMES,
+            },
         },
     }

@@ -7,6 +7,13 @@ from typing import Any
 from shared.models import utcnow
 from shared.vocabulary import CommentSource, CommentStatus
 
+ARTICLE_ID_CHARS = 200  # the article id column; a URL may be ten times longer
+
+
+def article_id_of(url: str) -> str:
+    """An article's id when a client names it only by URL: the URL, or its digest when it is too long."""
+    return url if len(url) <= ARTICLE_ID_CHARS else "sha256:" + hashlib.sha256(url.encode()).hexdigest()
+
 
 def text_digest(text: str) -> str:
     """What identifies a text: a retry with the same text is the same comment, a new text is an edit."""

@@ -2,6 +2,7 @@
 documented operation, fed generated requests (valid and invalid), must answer only documented
 statuses and bodies, and never a 500."""
 
+import os
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from tests.support.web_server import serve
 
 ST = Path(sys.executable).parent / "st"
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
 def test_the_running_app_keeps_to_its_openapi_document(app, site, tmp_path):
@@ -17,12 +19,12 @@ def test_the_running_app_keeps_to_its_openapi_document(app, site, tmp_path):
         run = subprocess.run(
             [
                 str(ST),
+                "--config-file",
+                str(CONFIG),
                 "run",
                 f"{url}/openapi.json",
                 "--header",
                 f"Authorization: Bearer {site.api_key}",
-                "--checks",
-                "all",
                 "--max-examples",
                 "30",
                 "--seed",
@@ -44,6 +46,7 @@ def test_the_running_app_keeps_to_its_openapi_document(app, site, tmp_path):
             text=True,
             timeout=600,
             cwd=tmp_path,
+            env={**os.environ, "MODSYS_SITE_KEY": site.api_key},  # for the key schemes in schemathesis.toml
         )
     (tmp_path / "st.out").write_text(run.stdout)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

@@ -34,6 +34,15 @@ def _http_code(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_")
 
 
+def http_error_response(exc: HTTPException) -> Response:
+    """An HTTP exception (404, 405, 413...) in the one shape, with the headers it carries (a 405's Allow)."""
+    response = error_response(exc.code or 500, _http_code(exc), exc.description or "")
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
@@ -43,14 +52,7 @@ def register_error_handlers(app: Flask) -> None:
     def invalid_body(exc: ValidationError) -> Response:
         return error_response(422, "validation_failed", "The request has invalid fields.", validation_details(exc))
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        response = error_response(exc.code or 500, _http_code(exc), exc.description or "")
-        # Keep what the exception says beyond its page: a 405's Allow, a 429's Retry-After.
-        for name, value in exc.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
+    app.register_error_handler(HTTPException, http_error_response)
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:

@@ -140,8 +140,11 @@ def test_spam_is_an_attribute_with_the_spam_score_of_the_verdict(client, db, sit
 
 
 def google_error(response, code, status):
+    """Google's error shape (https://cloud.google.com/apis/design/errors): code, message, status, and
+    `errors`/`details` only where Google's frontend adds them."""
     assert response.status_code == code
-    assert set(response.json) == {"error"} and set(response.json["error"]) == {"code", "message", "status"}
+    assert set(response.json) == {"error"} and {"code", "message", "status"} <= set(response.json["error"])
+    assert set(response.json["error"]) <= {"code", "message", "status", "errors", "details"}
     assert (response.json["error"]["code"], response.json["error"]["status"]) == (code, status)
     return response.json["error"]["message"]
 
@@ -194,16 +197,53 @@ def test_a_body_that_is_not_json_is_refused_in_googles_shape(client, site):
     assert google_error(response, 400, "INVALID_ARGUMENT").startswith("Invalid JSON payload received.")
 
 
-def test_the_key_works_as_query_bearer_or_google_header_and_a_wrong_one_is_401(client, site):
+def test_the_key_works_as_query_bearer_or_google_header(client, site):
     body = {"comment": {"text": THANKS}, "requestedAttributes": {"TOXICITY": {}}, "doNotStore": True}
 
     assert client.post(ANALYZE, query_string={"key": site.api_key}, json=body).status_code == 200
     assert client.post(ANALYZE, headers=site.auth, json=body).status_code == 200
     assert client.post(ANALYZE, headers={"X-Goog-Api-Key": site.api_key}, json=body).status_code == 200
-    google_error(client.post(ANALYZE, query_string={"key": "mk_wrong"}, json=body), 401, "UNAUTHENTICATED")
-    google_error(client.post(ANALYZE, headers={"Authorization": "Bearer mk_wrong"}, json=body), 401, "UNAUTHENTICATED")
-    google_error(client.post(ANALYZE, json=body), 401, "UNAUTHENTICATED")
-    google_error(client.post(SUGGEST, query_string={"key": "mk_wrong"}, json=body), 401, "UNAUTHENTICATED")
+
+
+def test_a_wrong_key_is_refused_word_for_word_as_google_refuses_it(client, site):
+    """Google: 400 INVALID_ARGUMENT "API key not valid. Please pass a valid API key." (reason badRequest,
+    ErrorInfo API_KEY_INVALID), whichever way the key came and on either method."""
+    body = {"comment": {"text": THANKS}, "requestedAttributes": {"TOXICITY": {}}, "doNotStore": True}
+    wrong = [
+        client.post(ANALYZE, query_string={"key": "mk_wrong"}, json=body),
+        client.post(ANALYZE, headers={"Authorization": "Bearer mk_wrong"}, json=body),
+        client.post(ANALYZE, headers={"X-Goog-Api-Key": "mk_wrong"}, json=body),
+        client.post(SUGGEST, query_string={"key": "mk_wrong"}, json=body),
+    ]
+    for response in wrong:
+        assert google_error(response, 400, "INVALID_ARGUMENT") == "API key not valid. Please pass a valid API key."
+        error = response.json["error"]
+        assert error["errors"] == [{"message": error["message"], "domain": "global", "reason": "badRequest"}]
+        assert error["details"][0]["reason"] == "API_KEY_INVALID"
+
+
+def test_a_missing_key_is_refused_as_google_refuses_it(client):
+    """Google: 403 PERMISSION_DENIED "The request is missing a valid API key." (reason forbidden)."""
+    response = client.post(ANALYZE, json={"comment": {"text": THANKS}, "requestedAttributes": {"TOXICITY": {}}})
+    assert google_error(response, 403, "PERMISSION_DENIED") == "The request is missing a valid API key."
+    assert response.json["error"]["errors"][0]["reason"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", ANALYZE),
+        ("PUT", ANALYZE),
+        ("DELETE", SUGGEST),
+        ("GET", SUGGEST),
+        ("POST", "/perspective/v1alpha1/comments:summarize"),
+    ],
+)
+def test_a_method_google_does_not_have_is_its_404_method_not_found(client, site, method, path):
+    """Google's frontend answers another verb or an unknown method with 404 NOT_FOUND "Method not found."."""
+    response = client.open(path, method=method, query_string={"key": site.api_key})
+    assert google_error(response, 404, "NOT_FOUND") == "Method not found."
+    assert response.json["error"]["errors"][0]["reason"] == "notFound"
 
 
 def test_do_not_store_stores_no_comment(client, db, site):
@@ -350,7 +390,7 @@ def test_corals_feedback_on_a_comment_never_stored_stores_it_decided_and_unscore
     assert (comment.source, comment.status, comment.article_url) == (
         "perspective",
         "rejected",
-        "https://luki.ru/news/1?commentID=c0ffee-1",
+        "https://luki.ru/news/1",  # the story, without the commentID Coral adds to point at the comment
     )
     assert count(db, Verdict) == 0  # a human judged it: no machine verdict, no alert
     action = db.scalar(select(ModerationAction))
@@ -399,7 +439,7 @@ def test_suggested_scores_become_a_decision_a_spam_label_and_a_toxicity_example(
 def test_a_suggestion_with_nothing_we_use_is_answered_and_stores_nothing(client, db, site):
     body = {
         "comment": {"text": THANKS},
-        "attributeScores": {"FLIRTATION": {"summaryScore": {"value": 1}}},
+        "attributeScores": {"HIGHLIGHTED": {"summaryScore": {"value": 0}}},  # Coral's, and saying nothing
         "clientToken": "t-2",
     }
 
@@ -414,3 +454,25 @@ def test_a_malformed_suggestion_is_refused_in_googles_shape(client, db, site, sc
     response = client.post(SUGGEST, headers=site.auth, json={"comment": {"text": THANKS}, "attributeScores": scores})
     google_error(response, 400, "INVALID_ARGUMENT")
     assert count(db, Comment) == 0
+
+
+def test_suggestscore_refuses_an_attribute_that_does_not_exist_and_stores_nothing(client, db, site):
+    body = {"comment": {"text": THANKS}, "attributeScores": {"FLIRTATION": {"summaryScore": {"value": 1}}}}
+    response = client.post(SUGGEST, query_string={"key": site.api_key}, json=body)
+    assert google_error(response, 400, "INVALID_ARGUMENT") == "Requested attribute FLIRTATION does not exist"
+    assert (count(db, Comment), count(db, ModerationAction)) == (0, 0)
+
+
+def test_corals_analyze_and_its_later_feedback_land_on_one_comment_of_one_article(client, db, site):
+    """Coral's analyze names no article; its feedback names the story (and communityId "Coral:<tenant>",
+    which is the whole site, not an article): the analyzed comment moves onto the story."""
+    client.post(f"{ANALYZE}?key={site.api_key}", json=coral_analyze(INSULT, do_not_store=False))
+    client.post(
+        f"{SUGGEST}?key={site.api_key}",
+        data=coral_suggest(INSULT, "DELETED"),
+        headers={"Content-Type": "application/json"},
+    )
+    (comment,) = db.scalars(select(Comment)).all()
+    db.refresh(comment)
+    assert (comment.article_id, comment.article_url) == ("https://luki.ru/news/1", "https://luki.ru/news/1")
+    assert comment.status == "rejected"

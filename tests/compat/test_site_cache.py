@@ -80,4 +80,6 @@ def test_a_reissued_key_retires_the_old_one_within_the_cache_time(cached, db, si
     assert analyze(cached, site, body).status_code == 200
     _expire()
     refused = analyze(cached, site, body)
-    assert refused.status_code == 401 and refused.json["error"]["status"] == "UNAUTHENTICATED"
+    assert (
+        refused.status_code == 400 and refused.json["error"]["status"] == "INVALID_ARGUMENT"
+    )  # Google's "API key not valid"

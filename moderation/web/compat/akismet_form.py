@@ -95,11 +95,6 @@ class AkismetComment:
     def to_comment(self, site: Site, max_text_chars: int) -> Comment:
         """A transient comment with what Akismet's fields tell (the rest are ignored)."""
         article_url = self.article_url
-        article_id = (
-            article_url
-            if len(article_url) <= 200  # the id column is shorter than the URL's
-            else "sha256:" + hashlib.sha256(article_url.encode()).hexdigest()
-        )
         return new_comment(
             site,
             text=self.get("comment_content")[:max_text_chars],
@@ -108,7 +103,6 @@ class AkismetComment:
             author_id=self.author_id,
             author_name=_clip(self.get("comment_author") or self.author_id, 200),
             article_url=article_url,
-            article_id=article_id,
             author_ip=_clip(self.get("user_ip"), 45) or None,
             author_user_agent=_clip(self.get("user_agent"), 1000) or None,
             posted_at=_posted_at(self.get("comment_date_gmt")),

@@ -24,10 +24,14 @@ from moderation.scoring.language import detect_languages
 from moderation.web.compat.perspective_feedback import record_suggestion
 from moderation.web.compat.perspective_request import (
     ATTRIBUTES,
+    INVALID_KEY,
+    METHOD_NOT_FOUND,
+    MISSING_KEY,
     AnalyzeRequest,
     PerspectiveError,
     analyze_request,
     author_id,
+    placeholder_article,
     read_body,
     suggest_request,
 )
@@ -35,7 +39,7 @@ from moderation.web.compat.sync import new_comment, score_only, store_and_modera
 from moderation.web.enqueue import enqueue_moderated, enqueue_outcomes
 from shared.models import Site
 from shared.vocabulary import CommentSource
-from shared.web.errors import ApiError
+from shared.web.errors import ApiError, http_error_response
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site, site_for_key
 
@@ -56,22 +60,32 @@ _STATUS = {
 }
 
 
-def google_error(status: int, message: str) -> Response:
-    """{"error": {"code", "message", "status"}}, as Google's APIs answer."""
-    response = jsonify(
-        error={
-            "code": status,
-            "message": message,
-            "status": _STATUS.get(status, "INTERNAL" if status >= 500 else "INVALID_ARGUMENT"),
-        }
-    )
+def google_error(
+    status: int, message: str, *, reason: str | None = None, details: list[dict[str, Any]] | None = None
+) -> Response:
+    """{"error": {"code", "message", "status"}}, as Google's APIs answer; with `errors` (and `details`)
+    where Google's frontend adds them (keys, unknown methods)."""
+    error: dict[str, Any] = {"code": status, "message": message}
+    if reason is not None:
+        error["errors"] = [{"message": message, "domain": "global", "reason": reason}]
+    error["status"] = _STATUS.get(status, "INTERNAL" if status >= 500 else "INVALID_ARGUMENT")
+    if details:
+        error["details"] = details
+    response = jsonify(error=error)
     response.status_code = status
     return response
 
 
 @bp.errorhandler(PerspectiveError)
+def _refused(exc: PerspectiveError) -> Response:
+    return google_error(exc.status, exc.message, reason=exc.reason, details=exc.details)
+
+
 @bp.errorhandler(ApiError)
-def _refused(exc: PerspectiveError | ApiError) -> Response:
+def _api_error(exc: ApiError) -> Response:
+    # authenticated_site's refusals: a bearer token is a key like ?key= for Google's frontend.
+    if exc.status == 401:
+        return _refused(INVALID_KEY)
     return google_error(exc.status, exc.message)
 
 
@@ -90,17 +104,13 @@ def _site(session: Session) -> Site:
     """The site whose key is in `?key=` or `X-Goog-Api-Key` (Perspective clients), else the bearer token."""
     key = request.args.get("key") or request.headers.get("X-Goog-Api-Key")
     if not key and "Authorization" not in request.headers:
-        raise PerspectiveError(401, "The request is missing a valid API key: pass it as ?key= or a bearer token.")
+        raise MISSING_KEY
     if not key:
         return authenticated_site(session)
     site = site_for_key(session, key)
     if site is None:
-        raise PerspectiveError(401, "API key not valid. Please pass a valid API key.")
+        raise INVALID_KEY
     return site
-
-
-def _article(site: Site, community_id: str | None) -> str:
-    return f"perspective:{community_id or site.name}"[:200]  # it is also the article id, 200 characters
 
 
 def _lexicon_spans(reasons: list[dict[str, Any]]) -> dict[str, list[tuple[int, int]]]:
@@ -152,7 +162,7 @@ def analyze() -> Response:
         source=CommentSource.PERSPECTIVE,
         author_id=author_id(req.session_id),
         author_name="perspective",
-        article_url=_article(site, req.community_id),
+        article_url=placeholder_article(site.name, req.community_id),
     )
     one_off = req.session_id is None  # author_id() made one up: it has no history to look up
     if req.do_not_store:
@@ -171,9 +181,20 @@ def suggestscore() -> Response:
     session = get_session()
     site = _site(session)
     req = suggest_request(read_body())
-    outcome = record_suggestion(session, site, req, article_url=_article(site, req.community_id))
+    outcome = record_suggestion(session, site, req, article_url=placeholder_article(site.name, req.community_id))
     if outcome is not None:
         session.commit()
         enqueue_outcomes([outcome])
     body = {"requestedLanguages": req.languages, "detectedLanguages": list(detect_languages(req.text))}
     return jsonify(body | ({"clientToken": req.client_token} if req.client_token is not None else {}))
+
+
+# Google answers a method it does not have (another HTTP verb on analyze, an unknown path) with 404
+# "Method not found." in its error shape. Routing fails before a blueprint is chosen, so these
+# handlers are the app's, and answer in Google's shape only under Perspective's prefix.
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def _no_such_method(exc: HTTPException) -> Response:
+    if request.path.startswith(f"{bp.url_prefix}/"):
+        return _refused(METHOD_NOT_FOUND)
+    return http_error_response(exc)

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.moderators.decisions import Outcome, decide_comment
-from moderation.web.compat.perspective_request import SuggestRequest, author_id
+from moderation.web.compat.perspective_request import PLACEHOLDER_PREFIX, SuggestRequest, author_id
 from moderation.web.compat.sync import new_comment
 from shared.categories import ABOUT, SPAM, Category
+from shared.comments import article_id_of
 from shared.models import Comment, CommentVersion, Site
 from shared.vocabulary import CommentSource
 
@@ -83,12 +84,20 @@ def _store_unscored(session: Session, site: Site, req: SuggestRequest, article_u
     return comment
 
 
+def _onto_story(comment: Comment, story_url: str | None) -> None:
+    """Analyze names no article (Coral sends only the text), so an analyzed comment waits on the site's
+    placeholder article; the story Coral names in its later feedback is where it belongs."""
+    if story_url and comment.article_id.startswith(PLACEHOLDER_PREFIX):
+        comment.article_id, comment.article_url = article_id_of(story_url), story_url
+
+
 def record_suggestion(session: Session, site: Site, req: SuggestRequest, *, article_url: str) -> Outcome | None:
     """Decide the comment the suggestion is about (stored now if it never was); None when it says nothing we use."""
     suggestion = suggested_decision(req.scores)
     if suggestion is None:
         return None
     comment = _stored(session, site, req.text) or _store_unscored(session, site, req, article_url)
+    _onto_story(comment, req.story_url)
     note = "suggestscore " + ", ".join(f"{name}={value:g}" for name, value in req.scores.items())
     return decide_comment(
         session, comment.id, suggestion.decision, actor=ACTOR, reason=suggestion.reason, note=note[:2000]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from moderation.web.compat.perspective_request import ATTRIBUTES
+from moderation.web.compat.perspective_request import ATTRIBUTES, CORAL_OUTCOMES
 
 _SCORE = {
     "type": "object",
@@ -78,6 +78,8 @@ SUGGEST_REQUEST = {
         "attributeScores": {
             "type": "object",
             "minProperties": 1,
+            # The attributes, and the moderation outcomes Coral sends (APPROVED, DELETED, HIGHLIGHTED).
+            "propertyNames": {"enum": sorted({*ATTRIBUTES, *CORAL_OUTCOMES})},
             "additionalProperties": {
                 "type": "object",
                 "required": ["summaryScore"],
@@ -104,7 +106,13 @@ GOOGLE_ERROR = {
         "error": {
             "type": "object",
             "required": ["code", "message", "status"],
-            "properties": {"code": {"type": "integer"}, "message": {"type": "string"}, "status": {"type": "string"}},
+            "properties": {
+                "code": {"type": "integer"},
+                "message": {"type": "string"},
+                "status": {"type": "string"},
+                "errors": {"type": "array", "items": {"type": "object"}},
+                "details": {"type": "array", "items": {"type": "object"}},
+            },
         }
     },
 }
@@ -118,17 +126,29 @@ def _errors() -> dict[str, Any]:
     return {
         str(code): _json(GOOGLE_ERROR, why)
         for code, why in (
-            (400, "INVALID_ARGUMENT: unknown attribute or language, missing text, bad JSON"),
-            (401, "UNAUTHENTICATED: no key, or a wrong one"),
+            (400, "INVALID_ARGUMENT: unknown attribute or language, missing text, bad JSON, or a wrong key"),
+            (403, "PERMISSION_DENIED: no key"),
             (413, "Body too large"),
         )
     }
 
 
+# Perspective's clients send the key as Google's APIs take it: ?key= or X-Goog-Api-Key (a bearer token works too).
+SECURITY_SCHEMES: dict[str, Any] = {
+    "googleKey": {"type": "apiKey", "in": "query", "name": "key", "description": "The site's API key, as ?key="},
+    "googleKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Goog-Api-Key",
+        "description": "The site's API key",
+    },
+}
+
+
 def openapi_paths() -> dict[str, Any]:
     """/perspective/v1alpha1/*: the key comes as ?key=, X-Goog-Api-Key or a bearer token."""
-    key = [{"name": "key", "in": "query", "schema": {"type": "string"}, "description": "The site's API key"}]
-    security: list[dict[str, list[str]]] = [{"siteKey": []}, {}]  # the bearer header, or ?key= alone
+    key: list[dict[str, Any]] = []
+    security: list[dict[str, list[str]]] = [{"siteKey": []}, {"googleKey": []}, {"googleKeyHeader": []}]
     return {
         "/perspective/v1alpha1/comments:analyze": {
             "post": {

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import request
 
@@ -22,11 +23,34 @@ MAX_TEXT_BYTES = 20480  # Perspective's own limit on comment.text
 
 
 class PerspectiveError(Exception):
-    """A request Perspective would refuse; answered in Google's error shape."""
+    """A request Perspective would refuse; answered in Google's error shape. `reason` and `details` are
+    what Google adds for the errors its API frontend raises itself (a key, an unknown method)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(
+        self, status: int, message: str, *, reason: str | None = None, details: list[dict[str, Any]] | None = None
+    ):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.reason, self.details = status, message, reason, details
+
+
+# Google's own answers, word for word, for what its frontend refuses before Perspective sees a request.
+MISSING_KEY = PerspectiveError(403, "The request is missing a valid API key.", reason="forbidden")
+INVALID_KEY = PerspectiveError(
+    400,
+    "API key not valid. Please pass a valid API key.",
+    reason="badRequest",
+    details=[
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "API_KEY_INVALID",
+            "domain": "googleapis.com",
+            "metadata": {"service": "commentanalyzer.googleapis.com"},
+        }
+    ],
+)
+METHOD_NOT_FOUND = PerspectiveError(404, "Method not found.", reason="notFound")
+# What suggestscore may name besides the attributes: Coral's moderation outcomes.
+CORAL_OUTCOMES = frozenset({"APPROVED", "DELETED", "HIGHLIGHTED"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +78,15 @@ class SuggestRequest:
     community_id: str | None
     client_token: str | None
     story_url: str | None  # Coral names the article in context.entries[0].text, a JSON string with "url"
+
+
+# Perspective names no article: an analyzed comment waits on a placeholder until feedback names its story.
+PLACEHOLDER_PREFIX = "perspective:"
+
+
+def placeholder_article(site_name: str, community_id: str | None) -> str:
+    """ "perspective:<communityId>", else "perspective:<site name>"; also the article id, 200 characters."""
+    return f"{PLACEHOLDER_PREFIX}{community_id or site_name}"[:200]
 
 
 def author_id(session_id: str | None) -> str:
@@ -179,6 +212,8 @@ def analyze_request(body: dict[str, Any]) -> AnalyzeRequest:
 
 
 def _suggested(name: str, scores: Any) -> float:
+    if name not in ATTRIBUTES and name not in CORAL_OUTCOMES:
+        raise invalid(f"Requested attribute {name} does not exist")
     summary = scores.get("summaryScore") if isinstance(scores, dict) else None
     # proto3 JSON leaves a zero out: {"summaryScore": {}} is a score of 0.
     value = summary.get("value", 0.0) if isinstance(summary, dict) else None
@@ -188,7 +223,8 @@ def _suggested(name: str, scores: Any) -> float:
 
 
 def _story_url(body: dict[str, Any]) -> str | None:
-    """The article URL Coral puts in its context entry, when there is one (anything else is ignored)."""
+    """The article URL Coral puts in its context entry, when there is one (anything else is ignored),
+    without the `commentID` Coral adds to point at the comment: every comment of a story is on one article."""
     entries = body.get("context", {}).get("entries") if isinstance(body.get("context"), dict) else None
     for entry in entries if isinstance(entries, list) else []:
         try:
@@ -196,8 +232,14 @@ def _story_url(body: dict[str, Any]) -> str | None:
         except (ValueError, TypeError, AttributeError):
             continue
         if isinstance(url, str) and url.startswith(("http://", "https://")):
-            return url[:2000]
+            return _without_comment_id(url)[:2000]
     return None
+
+
+def _without_comment_id(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "commentID"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def suggest_request(body: dict[str, Any]) -> SuggestRequest:

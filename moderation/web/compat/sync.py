@@ -16,7 +16,7 @@ from moderation.pipeline.moderate import Decided, Moderated, moderate_comments, 
 from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
 from moderation.spam.signals import Signal
-from shared.comments import comment_row
+from shared.comments import article_id_of, comment_row
 from shared.models import Comment, CommentVersion, Site, Verdict
 from shared.settings import Settings
 from shared.vocabulary import CommentSource
@@ -62,7 +62,7 @@ def new_comment(
             external_id=external_id or f"{source}:{uuid.uuid4().hex}",
             text=text,
             source=source,
-            article_id=article_id or article_url,
+            article_id=article_id or article_id_of(article_url),
             article_url=article_url,
             article_title=article_title,
             author_id=author_id,
