@@ -3,11 +3,21 @@
 import click
 
 from services.modctl import bench, channel, moderator, notifications, run, site, spam, toxicity
+from services.modctl.problems import NEEDS_DATABASE, Modctl, missing_sqlite_file
 
 
-@click.group()
-def cli() -> None:
+@click.group(cls=Modctl)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Operate the comment moderation service. Settings come from MOD_* environment variables."""
+    from shared.settings import get_settings
+
+    settings = get_settings()  # every command: a bad setting is one line here, before any process starts
+    if ctx.invoked_subcommand in NEEDS_DATABASE and (missing := missing_sqlite_file(settings.database_url)):
+        raise click.ClickException(
+            f"no database at {missing}: run `modctl migrate` (or `make run`) in the folder that should hold "
+            "var/modsys.db, or set MOD_DATABASE_URL to the service's database"
+        )
 
 
 for command in (

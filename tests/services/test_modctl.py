@@ -1,7 +1,11 @@
 """modctl, the operator's command line, against the test database and broker."""
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -293,3 +297,52 @@ def test_a_domain_blocked_as_a_url_then_allowed_by_name_is_one_rule_and_the_late
     assert modctl("site", "domain", "add", "--site", "luki", "--block", "https://www.Kazino.ru/").exit_code == 0
     assert modctl("site", "domain", "add", "--site", "luki", "--allow", "kazino.ru").exit_code == 0
     assert [(r.domain, r.rule) for r in db.query(SiteDomainRule).all()] == [("kazino.ru", "allow")]
+
+
+def _modctl_in(folder, *args, **env):
+    """The installed modctl, run as a newcomer would: in some folder, with the environment given."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MOD_")}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "modctl"), *args],
+        cwd=folder,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_outside_the_repository_a_command_says_in_one_line_that_there_is_no_database(tmp_path):
+    result = _modctl_in(tmp_path, "moderator", "list")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"Error: no database at {tmp_path / 'var' / 'modsys.db'}: run `modctl migrate` "
+        "(or `make run`) in the folder that should hold var/modsys.db, or set "
+        "MOD_DATABASE_URL to the service's database"
+    )
+    assert not (tmp_path / "var").exists()  # nothing half-made left behind
+
+
+def test_a_bad_setting_is_one_line_naming_it_even_for_a_process_command(tmp_path):
+    for command in (["site", "create", "--name", "luki"], ["serve-api"]):
+        result = _modctl_in(tmp_path, *command, MOD_PORT="eighty")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("Error: bad setting: MOD_PORT='eighty': input should be a valid integer")
+
+
+def test_a_database_without_tables_or_out_of_reach_is_one_line(tmp_path):
+    (tmp_path / "empty.db").touch()
+    empty = _modctl_in(tmp_path, "moderator", "list", MOD_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert empty.returncode == 1 and "has no tables yet: run `modctl migrate`" in empty.stderr
+    down = _modctl_in(
+        tmp_path,
+        "site",
+        "create",
+        "--name",
+        "luki",
+        MOD_DATABASE_URL="postgresql+psycopg://modsys:s3cret@127.0.0.1:1/modsys",
+    )
+    assert down.returncode == 1 and "Traceback" not in down.stderr
+    assert "cannot use the database postgresql+psycopg://modsys:***@127.0.0.1:1/modsys" in down.stderr
+    assert "s3cret" not in down.stderr
