@@ -1,5 +1,6 @@
 # The few commands a newcomer needs. `make` alone lists them.
 .DEFAULT_GOAL := help
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,14 +24,21 @@ test-fast: $(INSTALLED_TEST) ## The tests that need no servers (no PostgreSQL, n
 
 install: $(INSTALLED) ## Create .venv and install the project with its pinned dependencies
 
+# pip's own progress (one line per package, a bar per download) shows while it works: a first install
+# takes about a minute, and a silent minute looks like a hang.
 $(INSTALLED): pyproject.toml
+	@echo "==> [1/3] creating $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> [2/3] updating pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	@echo "==> [3/3] installing modsys and its pinned dependencies into $(VENV) (the first time: about a minute)"
+	$(BIN)/pip install --progress-bar on -e . 2>&1 | grep -v -e "^  Downloading" -e "already satisfied" -e "^WARNING: Location" ; test $${PIPESTATUS[0]:-0} -eq 0
+	@echo "==> installed"
 	touch $@
 
 $(INSTALLED_TEST): $(INSTALLED)
-	$(BIN)/pip install --quiet -e ".[test,detoxify]"
+	@echo "==> installing the test tools and the transformer backends (PyTorch: a few minutes the first time)"
+	$(BIN)/pip install --progress-bar on -e ".[test,detoxify]" 2>&1 | grep -v -e "already satisfied" -e "^WARNING: Location" ; test $${PIPESTATUS[0]:-0} -eq 0
 	touch $@
 
 lint: $(INSTALLED_TEST) ## Style, format, types, the architecture's import contracts, migrations and compose.yaml
