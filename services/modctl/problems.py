@@ -6,7 +6,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 from sqlalchemy import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 # The commands that read or write the service's rows: they need a database that exists.
 NEEDS_DATABASE = frozenset({"site", "moderator", "channel", "notifications", "train-spam"})
@@ -61,3 +61,6 @@ class Modctl(click.Group):
             raise click.ClickException(settings_problem(exc)) from None
         except (OperationalError, ProgrammingError) as exc:
             raise click.ClickException(database_problem(exc, get_settings().database_url)) from None
+        except IntegrityError as exc:  # e.g. a second site of the same name
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise click.ClickException(f"nothing changed, it would repeat what exists: {reason}") from None

@@ -346,3 +346,12 @@ def test_a_database_without_tables_or_out_of_reach_is_one_line(tmp_path):
     assert down.returncode == 1 and "Traceback" not in down.stderr
     assert "cannot use the database postgresql+psycopg://modsys:***@127.0.0.1:1/modsys" in down.stderr
     assert "s3cret" not in down.stderr
+
+
+def test_a_second_site_of_the_same_name_is_one_line_and_changes_nothing(tmp_path):
+    env = {"MOD_DATABASE_URL": f"sqlite:///{tmp_path / 'modsys.db'}"}
+    assert _modctl_in(tmp_path, "migrate", **env).returncode == 0
+    assert _modctl_in(tmp_path, "site", "create", "--name", "luki", **env).returncode == 0
+    again = _modctl_in(tmp_path, "site", "create", "--name", "luki", **env)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert again.stderr.startswith("Error: nothing changed, it would repeat what exists: UNIQUE constraint failed")
