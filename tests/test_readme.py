@@ -1,5 +1,5 @@
 """The README's examples name real routes and valid bodies: read without running anything, so a wrong path
-or field fails here at once (tests/e2e/test_readme.py runs them all against a real `make run`)."""
+or field fails here at once (tests/e2e/test_readme_runs.py runs them all against a real `make run`)."""
 
 import json
 from pathlib import Path
