@@ -14,6 +14,7 @@ from notify.alerts.message import Alert, ChannelTarget
 from notify.callbacks import AttemptResult, Delivery, backoff_s
 from shared.models import DeliveryAttempt, Notification, NotificationChannel, Site, utcnow
 from shared.settings import CallbackSettings, NotifySettings
+from shared.site_lifecycle import signing_secrets
 from shared.vocabulary import NotificationStatus
 
 
@@ -39,7 +40,7 @@ def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery
     if row is None:
         return None
     site = session.get_one(Site, row.site_id)
-    return Delivery(row.id, row.target_url, site.signing_secret, row.payload)
+    return Delivery(row.id, row.target_url, signing_secrets(site), row.payload)
 
 
 def claim_alert(session: Session, notification_id: int, *, lease_s: float) -> tuple[ChannelTarget, Alert] | None:

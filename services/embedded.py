@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 from sqlalchemy.exc import OperationalError
 
-from ingest.sites import create_site, find_site, reissue_api_key
+from ingest.sites import create_site, find_site
 from moderation.moderators.accounts import create_moderator, find_moderator, set_password
 from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
@@ -19,10 +19,12 @@ from shared.console_urls import home_url
 from shared.db import session_scope
 from shared.migrate import upgrade
 from shared.settings import Settings
+from shared.site_lifecycle import new_api_key, reissue_api_key
 from shared.vocabulary import ModeratorRole
 
 DEMO_SITE = "demo"
 DEMO_MODERATOR = "demo"
+ACTOR = "modctl:run"  # who the demo site's audit rows name
 PRUNE_EVERY_S = 600
 PRUNE_TAKEN_AFTER_S = 3600
 
@@ -32,8 +34,8 @@ def ensure_demo_site(settings: Settings) -> str:
     with session_scope(settings.database_url) as session:
         site = find_site(session, DEMO_SITE)
         if site is None:
-            return create_site(session, name=DEMO_SITE, api_key=settings.demo_site_key).api_key
-        return reissue_api_key(session, site, settings.demo_site_key)
+            return create_site(session, name=DEMO_SITE, api_key=settings.demo_site_key, actor=ACTOR).api_key
+        return reissue_api_key(session, site, settings.demo_site_key or new_api_key(), actor=ACTOR)
 
 
 def ensure_demo_moderator(settings: Settings) -> str:
