@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from notify import channels
 from notify.alerts.dispatch import dispatch_site, sites_with_channels
 from notify.callbacks import AttemptResult, post_signed
-from notify.deliveries import claim, claim_alert, record_attempt, stale_pending
+from notify.deliveries import claim, claim_alert, record_attempt, release_next, stale_pending
 from shared import task_names
 from shared.db import session_scope
 from shared.notifications import delivery_task
@@ -37,11 +37,14 @@ def _try_once(
     result = send(claimed)
     with session_scope(settings.database_url) as session:
         delay = record_attempt(session, notification_id, result, policy)
+        following = None if delay is not None else release_next(session, notification_id)
     if delay is not None:
         log.info("%s %s failed (%s); next try in %.1fs", what, notification_id, result.error, delay)
         task.app.send_task(task.name, args=[notification_id], countdown=delay)
     elif not result.delivered:
         log.warning("%s %s is dead: %s", what, notification_id, result.error)
+    if following is not None:  # the comment's next callback waited for this one
+        task.app.send_task(task.name, args=[following])
 
 
 # Idempotent, hence acks_late: a try first claims the row (pending, not leased), so a

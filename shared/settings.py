@@ -36,7 +36,10 @@ class CallbackSettings(BaseModel):
     """How the site is called back with each decision."""
 
     timeout_s: float = 5.0
-    max_attempts: int = 8
+    # A site that is down gets its callbacks when it is back, for this long after each decision
+    # (retried with backoff, capped at backoff_max_s apart); then the callback is dead.
+    retry_for_s: float = 24 * 3600
+    max_attempts: int | None = None  # a cap on tries besides retry_for_s; None: no cap
     backoff_base_s: float = 2.0
     backoff_max_s: float = 600.0
 
@@ -91,7 +94,8 @@ class NotifySettings(BaseModel):
     smtp_ssl: bool = False  # connect with TLS from the start (port 465)
     smtp_from: str = "moderation@localhost"
     timeout_s: float = 10.0  # one channel's slow server must not hold the others' messages
-    max_attempts: int = 8
+    max_attempts: int | None = 8
+    retry_for_s: float | None = None  # a time limit on retries besides max_attempts; None: none
     backoff_base_s: float = 2.0
     backoff_max_s: float = 600.0
     digest_interval_s: int = 300  # default for new channels: at most one message per interval
