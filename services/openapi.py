@@ -263,7 +263,7 @@ def _ops_paths() -> dict[str, Any]:
         "/healthz": {"get": {"summary": "The process is up", "responses": {"200": _json(_OBJECT, "Up")}}},
         "/readyz": {
             "get": {
-                "summary": "Database and broker reachable",
+                "summary": "Database and broker reachable, a moderation worker alive",
                 "responses": {"200": _json(_OBJECT, "Ready"), "503": _json(_OBJECT, "Not ready, with the reason")},
             }
         },

@@ -160,6 +160,15 @@ class Settings(BaseSettings):
     # so every web process of an installation shares it without configuration.
     secret_key: str | None = None
     log_level: str = "INFO"
+    # text: one readable line per event; json: one JSON object per line, for a log collector.
+    log_format: Literal["text", "json"] = "text"
+    # Workers record a heartbeat this often; /readyz fails when no moderation worker was seen for
+    # worker_stale_s (it has stopped, or cannot reach the database).
+    worker_heartbeat_s: float = 10.0
+    worker_stale_s: float = 60.0
+    # A worker serves its own Prometheus /metrics on this port (verdicts, scoring, deliveries);
+    # None: not served. Each worker container or pod has its own, so compose and Kubernetes use 9100.
+    worker_metrics_port: int | None = None
     policy: PolicySettings = Field(default_factory=PolicySettings)
     callback: CallbackSettings = Field(default_factory=CallbackSettings)
     toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)

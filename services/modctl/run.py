@@ -34,6 +34,7 @@ def serve_api() -> None:
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 def worker(queue: str, celery_args: tuple[str, ...]) -> None:
     """Run a Celery worker for QUEUE; extra arguments go to `celery worker` (e.g. --concurrency 4)."""
+    os.environ.update(processes.worker_metrics_env())
     _exec(processes.worker_command(queue, celery_args))
 
 
