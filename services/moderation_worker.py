@@ -21,7 +21,7 @@ def _model_in_use() -> tuple[str, str]:
 
 
 settings = get_settings()
-configure_logging(settings.log_level)
+configure_logging(settings)
 celery_app = create_celery(settings, include=["moderation.pipeline.tasks", "moderation.spam.tasks"])
 celery_app.steps["worker"].add(observability_step(settings, task_names.MODERATION_QUEUE, model=_model_in_use))
 # celery-batches needs unlimited prefetch: a batch can only fill from messages already taken.

@@ -7,6 +7,6 @@ from shared.logging import configure_logging
 from shared.settings import get_settings
 
 settings = get_settings()
-configure_logging(settings.log_level)
+configure_logging(settings)
 celery_app = create_celery(settings, include=["notify.tasks"])
 celery_app.steps["worker"].add(observability_step(settings, task_names.NOTIFY_QUEUE))

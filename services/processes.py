@@ -5,6 +5,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shared.settings import get_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -15,11 +17,12 @@ def web_command() -> list[str]:
 
 def worker_command(queue: str, extra: tuple[str, ...] = ()) -> list[str]:
     """A Celery worker for the `moderation` or `notify` queue."""
-    return [str(BIN / "celery"), "-A", f"services.{queue}_worker", "worker", "-Q", queue, "-l", "INFO", *extra]
+    level = get_settings().log_level  # Celery sets the root logger's level from -l
+    return [str(BIN / "celery"), "-A", f"services.{queue}_worker", "worker", "-Q", queue, "-l", level, *extra]
 
 
 def beat_command(schedule_file: str) -> list[str]:
-    return [str(BIN / "celery"), "-A", "services.beat", "beat", "-l", "INFO", "-s", schedule_file]
+    return [str(BIN / "celery"), "-A", "services.beat", "beat", "-l", get_settings().log_level, "-s", schedule_file]
 
 
 def worker_metrics_env() -> dict[str, str]:
