@@ -6,6 +6,7 @@ import logging
 from celery.signals import worker_init
 
 from moderation.scoring.backends import get_scorer
+from moderation.spam.scorer import get_spam_scorer
 from services.worker_observability import observability_step
 from shared import task_names
 from shared.celery_app import create_celery
@@ -40,6 +41,7 @@ def prepare(**_kwargs: object) -> None:
     task.flush_every, task.flush_interval = settings.toxicity.batch_size, settings.toxicity.batch_interval_s
     try:
         get_scorer(settings.toxicity)
+        get_spam_scorer(settings)  # warns now, at start, when its counters would be this process's own
     except Exception as exc:
         log.critical("cannot load the %s toxicity backend: %s", settings.toxicity.backend, exc)
         raise SystemExit(f"cannot load the {settings.toxicity.backend} toxicity backend: {exc}") from exc
