@@ -10,9 +10,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from notify.channel_admin import add_channel
 from services.web import create_app
 from shared.celery_app import create_celery
-from shared.models import Comment, Notification, Verdict
+from shared.models import Comment, Notification, Site, Verdict
+from shared.settings import NotifySettings
 from tests.support.http_server import http_server
 from tests.support.payloads import comment_body
 from tests.support.processes import free_port, wait_until
@@ -64,6 +66,11 @@ def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
     worker_port, notify_port = free_port(), free_port()
     with http_server(statuses=[410]) as (url, receiver):  # the first callback is refused for good
         site = make_site(settings.database_url, name="luki", callback_url=f"{url}/hooks")
+        nobody = f"http://127.0.0.1:{free_port()}/alerts"  # the moderators' webhook is down
+        add_channel(
+            db, db.get(Site, site.id), kind="webhook", target=nobody, events=("review", "reject"), settings=NotifySettings()
+        )
+        db.commit()
         start_worker("moderation", "--concurrency", "2", env={"MOD_WORKER_METRICS_PORT": str(worker_port)})
         start_worker(
             "notify", "--pool", "threads", "--concurrency", "2", env={"MOD_WORKER_METRICS_PORT": str(notify_port)}
@@ -81,8 +88,15 @@ def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
         assert decided.status_code == 200
         receiver.wait_for(len(ids) + 1)
         wait_until(lambda: _settled(db), what="every callback settled")
+        # The reject for spam teaches the site's spam model (in the moderation worker), and the
+        # alert about the held comments fails on the dead webhook.
+        awaited = ('modsys_spam_model_version{site="luki"}', 'modsys_alert_channel_failing{channel="1",kind="webhook"}')
+        web = wait_until(
+            lambda: m if all(k in (m := _scrape_web(client)) for k in awaited) else None,
+            what="a spam model version and a failed alert",
+            timeout_s=60,
+        )
 
-        web = parse_metrics(client.get("/metrics").get_data(as_text=True))
         moderation = parse_metrics(requests.get(f"http://127.0.0.1:{worker_port}/metrics", timeout=5).text)
         notify = parse_metrics(requests.get(f"http://127.0.0.1:{notify_port}/metrics", timeout=5).text)
 
@@ -106,8 +120,12 @@ def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
     assert web['modsys_worker_last_seen_seconds{queue="moderation"}'] < 30
     (model,) = [series for series in web if series.startswith("modsys_model_info{")]
     assert web[model] == 1.0 and 'model="embedded' in model
+    assert web['modsys_spam_model_version{site="luki"}'] == 1.0
+    assert web['modsys_alert_channel_failing{channel="1",kind="webhook"}'] == 1.0
+    assert notify['modsys_notification_tries_total{kind="moderator_alert",outcome="retried"}'] >= 1
 
     exported = {re.sub(r"\{.*", "", series) for source in (web, moderation, notify) for series in source}
+    exported |= {name.removesuffix("_bucket") for name in exported}  # a histogram named by its base name
     used = set()
     for path in [*OPS.glob("grafana/*.json"), OPS / "prometheus" / "alerts.yml"]:
         used |= set(re.findall(r"\bmodsys_[a-z0-9_]+", path.read_text()))
@@ -123,7 +141,13 @@ def _verdicts(db) -> list[str]:
     return list(db.scalars(select(Verdict.decision).join(Comment).order_by(Comment.id)))
 
 
+def _scrape_web(client) -> dict[str, float]:
+    return parse_metrics(client.get("/metrics").get_data(as_text=True))
+
+
 def _settled(db) -> bool:
+    """Every site callback delivered or dead (the alerts to the dead webhook go on retrying)."""
     db.expire_all()
     db.commit()
-    return db.scalar(select(Notification.id).where(Notification.status == "pending").limit(1)) is None
+    pending = select(Notification.id).where(Notification.status == "pending", Notification.kind == "site_callback")
+    return db.scalar(pending.limit(1)) is None
