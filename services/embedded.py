@@ -40,7 +40,7 @@ def ensure_demo_site(settings: Settings) -> str:
 
 def ensure_demo_moderator(settings: Settings) -> str:
     """The demo admin's password: MOD_DEMO_MODERATOR_PASSWORD if set, else a new one at every start."""
-    password = os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") or secrets.token_urlsafe(12)
+    password = settings.demo_moderator_password or secrets.token_urlsafe(12)
     with session_scope(settings.database_url) as session:
         moderator = find_moderator(session, DEMO_MODERATOR)
         if moderator is None:
@@ -85,7 +85,7 @@ Comment moderation is running (embedded: SQLite database, SQLite broker, no serv
   demo site   API key: {key}
               {"(from MOD_DEMO_SITE_KEY)" if settings.demo_site_key else "(new at every start; set MOD_DEMO_SITE_KEY to keep one)"}
   console     {console}   user: {DEMO_MODERATOR}  password: {password}
-              {"(from MOD_DEMO_MODERATOR_PASSWORD)" if os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") else "(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)"}
+              {"(from MOD_DEMO_MODERATOR_PASSWORD)" if settings.demo_moderator_password else "(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)"}
 
 Post a comment, then ask for its verdict:
   curl -s -X POST {url}/v1/comments -H 'Authorization: Bearer {key}' \\

@@ -54,3 +54,17 @@ def run() -> None:
     from services.embedded import run_embedded
 
     raise SystemExit(run_embedded(get_settings(), Path("var")))
+
+
+@click.command("settings-doc")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def settings_doc(output: Path | None) -> None:
+    """Print (or write) the reference of every MOD_* setting, from shared/settings.py's docstrings."""
+    from services.settings_reference import settings_reference
+
+    page = settings_reference()
+    if output is None:
+        click.echo(page, nl=False)
+    else:
+        output.write_text(page, encoding="utf-8")
+        click.echo(f"wrote {output}")
