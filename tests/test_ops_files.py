@@ -112,7 +112,9 @@ SCALED_OBJECT = {
                     "type": "object",
                     "required": ["name"],
                     "additionalProperties": False,
-                    "properties": {k: {"type": "string"} for k in ("apiVersion", "kind", "name", "envSourceContainerName")},
+                    "properties": {
+                        k: {"type": "string"} for k in ("apiVersion", "kind", "name", "envSourceContainerName")
+                    },
                 },
                 **{
                     k: {"type": "integer", "minimum": 0}

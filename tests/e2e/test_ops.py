@@ -68,7 +68,12 @@ def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
         site = make_site(settings.database_url, name="luki", callback_url=f"{url}/hooks")
         nobody = f"http://127.0.0.1:{free_port()}/alerts"  # the moderators' webhook is down
         add_channel(
-            db, db.get(Site, site.id), kind="webhook", target=nobody, events=("review", "reject"), settings=NotifySettings()
+            db,
+            db.get(Site, site.id),
+            kind="webhook",
+            target=nobody,
+            events=("review", "reject"),
+            settings=NotifySettings(),
         )
         db.commit()
         start_worker("moderation", "--concurrency", "2", env={"MOD_WORKER_METRICS_PORT": str(worker_port)})
