@@ -13,7 +13,7 @@ comment are recorded while its row is locked, so their ids are in decision order
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from notify.alerts.dispatch import alert_from_payload, channel_target
 from notify.alerts.message import Alert, ChannelTarget
@@ -62,11 +62,19 @@ def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery
     """Take a site callback for one try, unless an older one for its comment must go first."""
     older = _older_pending_callback(session, notification_id)
     if older is not None:
-        # Wait behind it: not swept again before its next try; released when it settles.
+        # Wait behind it: not swept again before its next try; release_next frees it when the older
+        # settles. Only while the older is still pending as this statement runs, so a release that
+        # committed meanwhile is not undone.
+        other = aliased(Notification)  # not the row being updated: its own alias, uncorrelated
+        older_now = select(other.not_before).where(other.id == older.id, other.status == NotificationStatus.PENDING)
         session.execute(
             update(Notification)
-            .where(Notification.id == notification_id, Notification.status == NotificationStatus.PENDING)
-            .values(not_before=func.coalesce(older.not_before, utcnow()))
+            .where(
+                Notification.id == notification_id,
+                Notification.status == NotificationStatus.PENDING,
+                older_now.exists(),
+            )
+            .values(not_before=func.coalesce(older_now.scalar_subquery(), utcnow()))
         )
         return None
     row = _lease(session, notification_id, lease_s)
@@ -79,13 +87,17 @@ def claim(session: Session, notification_id: int, *, lease_s: float) -> Delivery
 def release_next(session: Session, notification_id: int) -> int | None:
     """After a callback settled (delivered or dead): the next one for its comment, due now, if any."""
     this = session.get_one(Notification, notification_id)
-    if this.status == NotificationStatus.PENDING or this.comment_id is None:
-        return None
+    if (
+        this.status == NotificationStatus.PENDING
+        or this.comment_id is None
+        or this.kind != NotificationKind.SITE_CALLBACK
+    ):
+        return None  # alerts keep no order per comment: each follows its own schedule
     following = session.scalar(
         select(Notification.id)
         .where(
             Notification.comment_id == this.comment_id,
-            Notification.kind == this.kind,
+            Notification.kind == NotificationKind.SITE_CALLBACK,
             Notification.status == NotificationStatus.PENDING,
             Notification.id > this.id,
         )
