@@ -59,13 +59,16 @@ def parse_metrics(text: str) -> dict[str, float]:
 def _comments() -> list[tuple[str, str]]:
     clean = [(f"ok-{n}", f"Спасибо за новость номер {n}, очень интересно") for n in range(6)]
     rude = [(f"bad-{n}", f"Заткнись, тупая мразь номер {n}") for n in range(3)]
-    return clean + rude
+    held = [(f"hold-{n}", f"Завтра митинг у администрации, приходите {n}") for n in range(2)]  # a suspect word
+    return clean + rude + held
 
 
 def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
     worker_port, notify_port = free_port(), free_port()
     with http_server(statuses=[410]) as (url, receiver):  # the first callback is refused for good
-        site = make_site(settings.database_url, name="luki", callback_url=f"{url}/hooks")
+        site = make_site(
+            settings.database_url, name="luki", callback_url=f"{url}/hooks", policy={"suspect_words": ["митинг"]}
+        )
         nobody = f"http://127.0.0.1:{free_port()}/alerts"  # the moderators' webhook is down
         add_channel(
             db,
@@ -118,6 +121,7 @@ def test_metrics_after_a_scripted_run(settings, db, worker_env, start_worker):
     assert notify['modsys_notification_tries_total{kind="site_callback",outcome="delivered"}'] == len(ids)
 
     held = by_decision["review"] - (1 if verdicts[0] == "review" else 0)  # the first was rejected since
+    assert held >= 2
     assert web.get('modsys_review_backlog_comments{queue="review",site="luki"}', 0.0) == held
     assert web['modsys_undelivered_notifications{kind="site_callback",status="dead"}'] == 1.0
     assert web['modsys_workers{queue="moderation"}'] == 1.0
