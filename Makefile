@@ -18,6 +18,7 @@ test: $(INSTALLED_TEST) ## Run the whole test suite (starts local PostgreSQL and
 	$(BIN)/pytest $(or $(T),tests) $(TESTARGS)
 
 test-fast: $(INSTALLED_TEST) ## The tests that need no servers (no PostgreSQL, no Redis): a couple of minutes
+	scripts/ensure-promtool
 	$(BIN)/pytest -m "not servers" $(or $(T),tests) $(TESTARGS)
 
 ##@ Development
@@ -48,6 +49,15 @@ lint: $(INSTALLED_TEST) ## Style, format, types, the architecture's import contr
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check-migrations
 	docker-compose -f compose.yaml config --quiet
+
+ops-check: $(INSTALLED_TEST) ## Alert rules (promtool check + unit tests), dashboard, Kubernetes manifests, settings page
+	scripts/ensure-promtool
+	promtool check rules ops/prometheus/alerts.yml
+	promtool test rules ops/prometheus/alerts.test.yml
+	$(BIN)/pytest -q tests/test_ops_files.py tests/test_settings_reference.py
+
+settings-doc: $(INSTALLED) ## Regenerate docs/settings.md from shared/settings.py
+	$(BIN)/modctl settings-doc --output docs/settings.md
 
 fmt: $(INSTALLED_TEST) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
@@ -106,4 +116,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help
+.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help

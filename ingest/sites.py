@@ -1,4 +1,4 @@
-"""Creating sites, issuing their keys and setting their domain lists (used by modctl)."""
+"""Creating sites and setting their domain lists (used by modctl); keys and secrets: shared/site_lifecycle.py."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from shared.db import insert_many_ignoring_conflicts
 from shared.domains import normalise_domain
 from shared.models import Site, SiteDomainRule
-from shared.web.site_auth import hash_api_key, new_api_key, new_signing_secret
+from shared.site_lifecycle import add_api_key, new_signing_secret, record_change
+from shared.vocabulary import SiteAction
 
 
 @dataclass(frozen=True)
@@ -19,27 +20,20 @@ class IssuedSite:
 
 
 def create_site(
-    session: Session, *, name: str, callback_url: str | None = None, api_key: str | None = None
+    session: Session,
+    *,
+    name: str,
+    callback_url: str | None = None,
+    api_key: str | None = None,
+    actor: str = "modctl",
 ) -> IssuedSite:
-    """A new site with a fresh (or the given) API key and signing secret."""
-    key = api_key or new_api_key()
-    site = Site(
-        name=name,
-        api_key_hash=hash_api_key(key),
-        signing_secret=new_signing_secret(),
-        callback_url=callback_url,
-        policy={},
-    )
+    """A new site with a fresh (or the given) API key and signing secret; an audit row says who made it."""
+    site = Site(name=name, signing_secret=new_signing_secret(), callback_url=callback_url, policy={})
     session.add(site)
     session.flush()
+    key = add_api_key(session, site, api_key)
+    record_change(session, site, SiteAction.CREATE, actor=actor, callback_url=callback_url)
     return IssuedSite(site, key)
-
-
-def reissue_api_key(session: Session, site: Site, api_key: str | None = None) -> str:
-    """Replace the site's API key; the old one stops working."""
-    key = api_key or new_api_key()
-    site.api_key_hash = hash_api_key(key)
-    return key
 
 
 def find_site(session: Session, name: str) -> Site | None:

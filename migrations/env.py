@@ -36,6 +36,13 @@ def run_migrations_online() -> None:
             connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
             connection.execute(text("SET lock_timeout = '10s'"))
             connection.commit()
+        else:
+            # SQLite alters a table by copying it, dropping the original and renaming the copy. With
+            # foreign keys on, dropping `sites` would delete (cascade) or refuse every row that refers
+            # to it, so they are off while migrating, as Alembic's batch documentation advises. The
+            # pragma only takes effect outside a transaction, hence before the first one.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
@@ -48,6 +55,10 @@ def run_migrations_online() -> None:
         if is_postgres:
             connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
             connection.commit()
+        else:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()
 
 

@@ -18,7 +18,7 @@ class Delivery:
 
     notification_id: int
     url: str
-    secret: str
+    secrets: tuple[str, ...]  # the site's current signing secret, then the previous one while it overlaps
     payload: dict[str, Any]
 
 
@@ -53,7 +53,7 @@ def encode(payload: dict[str, Any]) -> bytes:
 def post_signed(delivery: Delivery, *, timeout_s: float) -> AttemptResult:
     """POST the payload with its signature headers; never raises for network trouble."""
     body = encode(delivery.payload)
-    headers = signed_headers(delivery.secret, body, delivery.notification_id)
+    headers = signed_headers(delivery.secrets, body, delivery.notification_id)
     started = time.perf_counter()
     try:
         response = requests.post(delivery.url, data=body, headers=headers, timeout=timeout_s, allow_redirects=False)

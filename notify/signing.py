@@ -1,8 +1,14 @@
-"""HMAC-SHA256 signatures over timestamp and body, so a site can verify and refuse replays."""
+"""HMAC-SHA256 signatures over timestamp and body, so a site can verify and refuse replays.
+
+While a rotated-out secret overlaps the new one, a callback carries one `v1=` signature per secret
+(`v1=<new>,v1=<old>`, as Stripe does): a site that still verifies with the old secret, and one
+that already has the new, both accept it.
+"""
 
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 
 from shared import outbound
 
@@ -18,13 +24,18 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return "v1=" + mac.hexdigest()
 
 
-def signed_headers(secret: str, body: bytes, delivery_id: int, now: float | None = None) -> dict[str, str]:
+def signed_headers(
+    secrets: str | Sequence[str], body: bytes, delivery_id: int, now: float | None = None
+) -> dict[str, str]:
+    """The headers of a signed POST: one `v1=` signature per secret, comma-separated."""
+    if isinstance(secrets, str):
+        secrets = (secrets,)
     timestamp = int(now if now is not None else time.time())
     return {
         "Content-Type": "application/json",
         "User-Agent": outbound.user_agent(),
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
+        SIGNATURE_HEADER: ",".join(sign(secret, timestamp, body) for secret in secrets),
         DELIVERY_HEADER: str(delivery_id),
     }
 
@@ -37,11 +48,14 @@ def verify(
     tolerance_s: int = DEFAULT_TOLERANCE_S,
     now: float | None = None,
 ) -> bool:
-    """What a site does on receipt: a fresh timestamp and a matching signature (reference code)."""
+    """What a site does on receipt: a fresh timestamp and one matching `v1=` signature (reference code)."""
     try:
         timestamp = int(headers[TIMESTAMP_HEADER])
     except (KeyError, ValueError):
         return False
     if abs((now if now is not None else time.time()) - timestamp) > tolerance_s:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), headers.get(SIGNATURE_HEADER, ""))
+    expected = sign(secret, timestamp, body)
+    signatures = [part.strip() for part in headers.get(SIGNATURE_HEADER, "").split(",")]
+    # Every candidate is compared (no early exit), each in constant time.
+    return sum(hmac.compare_digest(expected, candidate) for candidate in signatures) > 0

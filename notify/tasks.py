@@ -9,11 +9,13 @@ from celery import Task, shared_task
 from notify import channels
 from notify.alerts.dispatch import dispatch_site, sites_with_channels
 from notify.callbacks import AttemptResult, post_signed
-from notify.deliveries import claim, claim_alert, record_attempt, stale_pending
+from notify.deliveries import claim, claim_alert, record_attempt, release_next, stale_pending
 from shared import task_names
 from shared.db import session_scope
 from shared.notifications import delivery_task
 from shared.settings import CallbackSettings, NotifySettings
+from shared.vocabulary import NotificationKind
+from shared.work_metrics import count_try
 
 log = logging.getLogger(__name__)
 Claimed = TypeVar("Claimed")  # what a claim hands to the sender: a site callback, or a channel and its alert
@@ -24,6 +26,7 @@ def _try_once(
     notification_id: int,
     *,
     what: str,
+    kind: NotificationKind,
     claim_one: Callable[..., Claimed | None],
     send: Callable[[Claimed], AttemptResult],
     policy: CallbackSettings | NotifySettings,
@@ -37,11 +40,15 @@ def _try_once(
     result = send(claimed)
     with session_scope(settings.database_url) as session:
         delay = record_attempt(session, notification_id, result, policy)
+        following = None if delay is not None else release_next(session, notification_id)
+    count_try(kind, delivered=result.delivered, retrying=delay is not None)
     if delay is not None:
         log.info("%s %s failed (%s); next try in %.1fs", what, notification_id, result.error, delay)
         task.app.send_task(task.name, args=[notification_id], countdown=delay)
     elif not result.delivered:
         log.warning("%s %s is dead: %s", what, notification_id, result.error)
+    if following is not None:  # the comment's next callback waited for this one
+        task.app.send_task(task.name, args=[following])
 
 
 # Idempotent, hence acks_late: a try first claims the row (pending, not leased), so a
@@ -54,6 +61,7 @@ def deliver_callback(self: Task, notification_id: int) -> None:
         self,
         notification_id,
         what="callback",
+        kind=NotificationKind.SITE_CALLBACK,
         claim_one=claim,
         policy=policy,
         send=lambda delivery: post_signed(delivery, timeout_s=policy.timeout_s),
@@ -103,6 +111,7 @@ def deliver_alert(self: Task, notification_id: int) -> None:
         self,
         notification_id,
         what="alert",
+        kind=NotificationKind.MODERATOR_ALERT,
         claim_one=claim_alert,
         policy=policy,
         send=lambda claimed: channels.send(*claimed, policy, message_id=notification_id),

@@ -5,5 +5,5 @@ from shared.logging import configure_logging
 from shared.settings import get_settings
 
 settings = get_settings()
-configure_logging(settings.log_level)
+configure_logging(settings)
 celery_app = create_celery(settings)

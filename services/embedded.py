@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 from sqlalchemy.exc import OperationalError
 
-from ingest.sites import create_site, find_site, reissue_api_key
+from ingest.sites import create_site, find_site
 from moderation.moderators.accounts import create_moderator, find_moderator, set_password
 from services.broker_housekeeping import prune_taken_messages
 from services.processes import beat_command, web_command, worker_command
@@ -19,10 +19,12 @@ from shared.console_urls import home_url
 from shared.db import session_scope
 from shared.migrate import upgrade
 from shared.settings import Settings
+from shared.site_lifecycle import new_api_key, reissue_api_key
 from shared.vocabulary import ModeratorRole
 
 DEMO_SITE = "demo"
 DEMO_MODERATOR = "demo"
+ACTOR = "modctl:run"  # who the demo site's audit rows name
 PRUNE_EVERY_S = 600
 PRUNE_TAKEN_AFTER_S = 3600
 
@@ -32,13 +34,13 @@ def ensure_demo_site(settings: Settings) -> str:
     with session_scope(settings.database_url) as session:
         site = find_site(session, DEMO_SITE)
         if site is None:
-            return create_site(session, name=DEMO_SITE, api_key=settings.demo_site_key).api_key
-        return reissue_api_key(session, site, settings.demo_site_key)
+            return create_site(session, name=DEMO_SITE, api_key=settings.demo_site_key, actor=ACTOR).api_key
+        return reissue_api_key(session, site, settings.demo_site_key or new_api_key(), actor=ACTOR)
 
 
 def ensure_demo_moderator(settings: Settings) -> str:
     """The demo admin's password: MOD_DEMO_MODERATOR_PASSWORD if set, else a new one at every start."""
-    password = os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") or secrets.token_urlsafe(12)
+    password = settings.demo_moderator_password or secrets.token_urlsafe(12)
     with session_scope(settings.database_url) as session:
         moderator = find_moderator(session, DEMO_MODERATOR)
         if moderator is None:
@@ -83,7 +85,7 @@ Comment moderation is running (embedded: SQLite database, SQLite broker, no serv
   demo site   API key: {key}
               {"(from MOD_DEMO_SITE_KEY)" if settings.demo_site_key else "(new at every start; set MOD_DEMO_SITE_KEY to keep one)"}
   console     {console}   user: {DEMO_MODERATOR}  password: {password}
-              {"(from MOD_DEMO_MODERATOR_PASSWORD)" if os.environ.get("MOD_DEMO_MODERATOR_PASSWORD") else "(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)"}
+              {"(from MOD_DEMO_MODERATOR_PASSWORD)" if settings.demo_moderator_password else "(new at every start; set MOD_DEMO_MODERATOR_PASSWORD to keep one)"}
 
 Post a comment, then ask for its verdict:
   curl -s -X POST {url}/v1/comments -H 'Authorization: Bearer {key}' \\

@@ -15,6 +15,7 @@ if _own_metrics_dir:
 
 from prometheus_client import multiprocess
 
+from shared.logging import gunicorn_logconfig
 from shared.settings import get_settings
 
 _settings = get_settings()
@@ -22,7 +23,8 @@ bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.web_workers
 worker_class = "gthread"
 threads = _settings.web_threads
-accesslog = None
+accesslog = None  # the app writes its own access line (route, request id, site), see shared/web/access_log.py
+logconfig_dict = gunicorn_logconfig(_settings)  # gunicorn's lines in the same format, JSON included
 graceful_timeout = 10
 
 

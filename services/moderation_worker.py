@@ -6,15 +6,25 @@ import logging
 from celery.signals import worker_init
 
 from moderation.scoring.backends import get_scorer
+from moderation.spam.scorer import get_spam_scorer
+from services.worker_observability import observability_step
 from shared import task_names
 from shared.celery_app import create_celery
 from shared.logging import configure_logging
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+
+def _model_in_use() -> tuple[str, str]:
+    scorer = get_scorer(settings.toxicity)  # loaded once at start (see prepare); cached since
+    return scorer.name, scorer.version
+
+
 settings = get_settings()
-configure_logging(settings.log_level)
+configure_logging(settings)
 celery_app = create_celery(settings, include=["moderation.pipeline.tasks", "moderation.spam.tasks"])
+celery_app.steps["worker"].add(observability_step(settings, task_names.MODERATION_QUEUE, model=_model_in_use))
 # celery-batches needs unlimited prefetch: a batch can only fill from messages already taken.
 # (The command-line --prefetch-multiplier does not override the app's configured value.)
 celery_app.conf.worker_prefetch_multiplier = 0
@@ -31,6 +41,7 @@ def prepare(**_kwargs: object) -> None:
     task.flush_every, task.flush_interval = settings.toxicity.batch_size, settings.toxicity.batch_interval_s
     try:
         get_scorer(settings.toxicity)
+        get_spam_scorer(settings)  # warns now, at start, when its counters would be this process's own
     except Exception as exc:
         log.critical("cannot load the %s toxicity backend: %s", settings.toxicity.backend, exc)
         raise SystemExit(f"cannot load the {settings.toxicity.backend} toxicity backend: {exc}") from exc

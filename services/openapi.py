@@ -34,12 +34,15 @@ def _errors(*codes: int) -> dict[str, Any]:
     why = {
         400: "Malformed JSON or query",
         401: "No key, or a wrong one",
+        403: "The site is disabled (`modctl site enable` lifts it)",
         404: "Unknown id, or another site's",
         409: "Conflicts with the current state",
         413: "Body too large",
         415: "Not JSON",
         422: "Invalid fields, each named with its reason",
     }
+    if 401 in codes:  # whatever takes a key is refused for a disabled site
+        codes = tuple(sorted({*codes, 403}))
     return {str(code): _json(_ref("Error"), why[code]) for code in codes}
 
 
@@ -263,7 +266,7 @@ def _ops_paths() -> dict[str, Any]:
         "/healthz": {"get": {"summary": "The process is up", "responses": {"200": _json(_OBJECT, "Up")}}},
         "/readyz": {
             "get": {
-                "summary": "Database and broker reachable",
+                "summary": "Database and broker reachable, a moderation worker alive",
                 "responses": {"200": _json(_OBJECT, "Ready"), "503": _json(_OBJECT, "Not ready, with the reason")},
             }
         },

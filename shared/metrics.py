@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from shared import task_names
 from shared.db import get_sessionmaker
 from shared.models import DeliveryAttempt, Notification, NotificationChannel
+from shared.state_metrics import state_collectors
 
 log = logging.getLogger(__name__)
 QUEUES = (task_names.MODERATION_QUEUE, task_names.NOTIFY_QUEUE)
@@ -107,6 +108,8 @@ def render_metrics(celery: Celery) -> bytes:
         registry.register(_ProcessRegistry())
     registry.register(QueueDepthCollector(celery))
     registry.register(ChannelHealthCollector(celery.settings.database_url))
+    for collector in state_collectors(celery.settings):  # backlog, undelivered, workers and models
+        registry.register(collector)
     return generate_latest(registry)
 
 

@@ -52,12 +52,46 @@ class Site(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    # Only a hash of the API key is kept; the key itself is shown once, at creation.
-    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The signing secret must be readable to sign callbacks, so it is stored as issued.
     signing_secret: Mapped[str] = mapped_column(String(100))
+    # After a rotation the old secret signs callbacks too (a second v1= signature) until this
+    # time, so the site can switch its verifier over without losing a callback.
+    previous_signing_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_signing_secret_expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
     callback_url: Mapped[str | None] = mapped_column(String(2000))
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(Timestamp)  # set: its keys are refused
+
+
+class SiteApiKey(Base):
+    """One of a site's API keys; only its hash is kept. Several live at once while a rotation's grace runs."""
+
+    __tablename__ = "site_api_keys"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(20))  # the key's last characters, to tell keys apart
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)  # None: until rotated
+
+
+class SiteChange(Base):
+    """The audit log of a site's own life: created, keys and secrets rotated, disabled, policy changed.
+
+    Apart from ModerationAction, whose rows are decisions on comments and authors (undoable,
+    called back to the site); these are never undone or called back, and hold no secrets.
+    """
+
+    __tablename__ = "site_changes"
+    __table_args__ = (Index("ix_site_changes_site_id_id", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(200))  # "moderator:<username>" or "modctl:<os user>"
+    action: Mapped[str] = mapped_column(String(30))  # SiteAction
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -354,3 +388,18 @@ class DeliveryAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class WorkerHeartbeat(Base):
+    """A worker process's last sign of life, where every web process can read it (/readyz, /metrics)."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # Celery's node name, e.g. moderation@host
+    queue: Mapped[str] = mapped_column(String(30))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(Timestamp)
+    seen_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    # The toxicity model the worker scores with (moderation workers): which versions are in use.
+    model_name: Mapped[str | None] = mapped_column(String(100))
+    model_version: Mapped[str | None] = mapped_column(String(100))

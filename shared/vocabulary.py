@@ -188,3 +188,14 @@ class CommentSource(StrEnum):
     API = "api"  # POST /v1/comments
     PERSPECTIVE = "perspective"
     AKISMET = "akismet"
+
+
+class SiteAction(StrEnum):
+    """A change to a site itself, in its audit log (site_changes)."""
+
+    CREATE = "create"
+    ROTATE_KEY = "rotate_key"
+    ROTATE_SECRET = "rotate_secret"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    SET_POLICY = "set_policy"

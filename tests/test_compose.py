@@ -67,3 +67,11 @@ def test_the_image_is_built_from_services_dockerfile():
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed")
 def test_docker_compose_accepts_the_file():
     subprocess.run(["docker-compose", "-f", str(ROOT / "compose.yaml"), "config", "--quiet"], check=True)
+
+
+def test_every_process_that_scores_shares_one_spam_counter_store():
+    # The moderation workers score, and so do the web processes (the Perspective and Akismet
+    # drop-ins score in the request): with separate counters, 8 identical comments counted 0..3 twice.
+    scoring = ["ingest", "moderation-worker"]
+    urls = {COMPOSE["services"][s]["environment"].get("MOD_SPAM__REDIS_URL") for s in scoring}
+    assert len(urls) == 1 and next(iter(urls), "").startswith("redis://")

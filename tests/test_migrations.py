@@ -43,3 +43,40 @@ def test_domain_rules_written_before_normalisation_become_one_rule_each_the_late
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT domain, rule FROM site_domain_rules ORDER BY domain")).all()
     assert [tuple(row) for row in rows] == [("kazino.ru", "allow"), ("pskov.ru", "allow")]
+
+
+def test_an_embedded_database_keeps_its_comments_and_its_key_when_sites_get_several_keys(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from shared.site_lifecycle import hash_api_key
+
+    url = f"sqlite:///{tmp_path / 'modsys.db'}"
+    upgrade(url, "5c1e2d7a9b10")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, name, api_key_hash, signing_secret, policy, created_at) "
+                "VALUES (1, 'luki', :hash, 's', '{}', '2026-11-30')"
+            ),
+            {"hash": hash_api_key("mk_the-old-key")},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO comments (id, site_id, external_id, version, text, text_sha256, source, status, "
+                "article_id, article_url, author_id, author_name, created_at, updated_at, queued_at) VALUES "
+                "(1, 1, 'c-1', 1, 'Спасибо', 'x', 'api', 'approved', 'a', 'https://luki.ru/1', 'u', 'U', "
+                "'2026-11-30', '2026-11-30', '2026-11-30')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO comment_versions (comment_id, version, text, created_at) VALUES (1, 1, 'Спасибо', '2026-11-30')"
+            )
+        )
+    upgrade(url)  # the sites table is copied on SQLite: its children must survive it
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM comments")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM comment_versions")).scalar_one() == 1
+        key = conn.execute(text("SELECT site_id, key_hash, expires_at FROM site_api_keys")).one()
+    assert tuple(key) == (1, hash_api_key("mk_the-old-key"), None)

@@ -65,7 +65,7 @@ class Replay:
         self.review, self.reject, self.batch = review, reject, batch
         self.scorer = SpamScorer(fakeredis.FakeRedis(), SpamSettings())
         with session_scope(self.database_url) as session:
-            site = Site(name="replay", api_key_hash="0" * 64, signing_secret="-", policy={})
+            site = Site(name="replay", signing_secret="-", policy={})
             session.add(site)
             session.flush()
             self.site_id = site.id

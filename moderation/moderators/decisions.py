@@ -39,6 +39,7 @@ from shared.vocabulary import (
     NotificationStatus,
     SpamLabel,
 )
+from shared.work_metrics import count_verdict
 
 # The decisions a human takes on a comment (the machine's third, review, is for humans to take).
 HUMAN_DECISIONS = (ActionKind.APPROVE, ActionKind.REJECT)
@@ -162,6 +163,7 @@ def _apply(
         session, site_id=comment.site_id, comment_id=comment.id, source=actor, label=label
     )
     owed = _owe_callback(session, comment.site, action, _comment_payload(comment, action))
+    count_verdict(session, action_kind, actor)
     return Outcome(action, owed, comment.site_id if learnt else None)
 
 

@@ -26,6 +26,7 @@ from shared.reasons import Reason
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy, load_site_policy, publishable
 from shared.vocabulary import CommentStatus, Decision, EventKind, NotificationKind, NotificationStatus
+from shared.work_metrics import SCORING_BATCH, SCORING_BATCH_COMMENTS, count_verdict
 
 log = logging.getLogger(__name__)
 
@@ -199,20 +200,24 @@ def moderate_comments(
     comments = _pending(session, comment_ids)  # redeliveries and sweeper copies of decided ones drop out
     if not comments:
         return Moderated([], [])
-    batch = score_and_decide(
-        session,
-        comments,
-        scorer=scorer,
-        spam=spam,
-        defaults=defaults,
-        unknown_authors=unknown_authors,
-        reported=reported,
-    )
+    with SCORING_BATCH.time():
+        batch = score_and_decide(
+            session,
+            comments,
+            scorer=scorer,
+            spam=spam,
+            defaults=defaults,
+            unknown_authors=unknown_authors,
+            reported=reported,
+        )
+    SCORING_BATCH_COMMENTS.observe(len(batch))
     verdict_ids = _record_verdicts(session, batch, scorer)
     recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
     _set_statuses(session, recorded)
     for d in recorded:
         log.info("comment %s v%s: %s", d.comment.id, d.comment.version, d.decision)
+        # updated_at: when the text being scored was posted (an edit moves it; nothing else does while pending)
+        count_verdict(session, d.decision, "auto", posted_at=d.comment.updated_at)
     return Moderated(_owe_callbacks(session, recorded, verdict_ids), _record_events(session, recorded))
 
 

@@ -1,5 +1,6 @@
 """The spam score: text and context signals plus the site's learnt model, as one probability."""
 
+import logging
 import math
 import time
 from collections.abc import Collection, Mapping, Sequence
@@ -25,6 +26,8 @@ from shared.vocabulary import DomainRule
 # and several together are blatant (reject).
 PRIOR_LOGIT = -3.0
 DomainRules = tuple[frozenset[str], frozenset[str]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -181,8 +184,13 @@ def _build(settings_json: str, site_cache_s: float) -> SpamScorer:
     settings = SpamSettings.model_validate_json(settings_json)
     if settings.redis_url:
         return SpamScorer(redis.Redis.from_url(settings.redis_url), settings, site_cache_s=site_cache_s)
-    import fakeredis  # one worker (make run): an in-process Redis is all the counters need
+    import fakeredis  # an in-process Redis: the counters of this process alone
 
+    log.warning(
+        "MOD_SPAM__REDIS_URL is not set: this process counts duplicates and posting rates on its own, so "
+        "repeats spread over several processes (web processes scoring Perspective and Akismet requests, "
+        "moderation workers) are not counted together; set it to one Redis URL for every process that scores"
+    )
     return SpamScorer(fakeredis.FakeRedis(), settings, site_cache_s=site_cache_s)
 
 

@@ -30,6 +30,7 @@ from shared.models import (
     utcnow,
 )
 from shared.reasons import stored
+from shared.site_lifecycle import signing_secrets
 from shared.site_policy import load_site_policy
 from shared.vocabulary import ChannelKind, CommentStatus, EventKind, NotificationKind, NotificationStatus
 
@@ -216,6 +217,8 @@ def alert_from_payload(payload: dict[str, Any]) -> Alert:
 
 
 def channel_target(channel: NotificationChannel, site: Site) -> ChannelTarget:
-    """A generic webhook without a key of its own is signed with the site's callback secret."""
-    secret = channel.secret or (site.signing_secret if channel.kind == ChannelKind.WEBHOOK else None)
-    return ChannelTarget(channel.id, channel.kind, channel.target, secret)
+    """A generic webhook without a key of its own is signed with the site's callback secrets."""
+    if channel.secret or channel.kind != ChannelKind.WEBHOOK:
+        return ChannelTarget(channel.id, channel.kind, channel.target, channel.secret)
+    current, *previous = signing_secrets(site)
+    return ChannelTarget(channel.id, channel.kind, channel.target, current, tuple(previous))

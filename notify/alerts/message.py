@@ -60,3 +60,4 @@ class ChannelTarget:
     kind: str  # a ChannelKind
     target: str  # webhook/Slack: URL; Telegram: chat id; e-mail: addresses, comma-separated
     secret: str | None  # Telegram: the bot token; webhook: the key its requests are signed with
+    previous_secrets: tuple[str, ...] = ()  # webhook: a rotated-out site secret that still signs too

@@ -44,5 +44,5 @@ def send(target: ChannelTarget, alert: Alert, settings: NotifySettings, *, messa
     """POST the signed JSON; the delivery header carries `message_id`, so receivers can drop repeats."""
     if not target.secret:
         return AttemptResult(None, "the webhook has no signing secret", 0, transient=False)
-    delivery = Delivery(message_id, target.target, target.secret, payload(alert))
+    delivery = Delivery(message_id, target.target, (target.secret, *target.previous_secrets), payload(alert))
     return post_signed(delivery, timeout_s=settings.timeout_s)

@@ -40,5 +40,6 @@ for command in (
     run.worker,
     run.beat,
     run.run,
+    run.settings_doc,
 ):
     cli.add_command(command)

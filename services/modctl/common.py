@@ -1,7 +1,7 @@
 """What several modctl command groups share: the settings, the --data option, finding a site by name."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
@@ -37,3 +37,36 @@ def sites_named(session: "Session", names: tuple[str, ...]) -> list["Site"]:
     if unknown:
         raise click.UsageError(f"no site named {', '.join(unknown)}")
     return [site for site in sites if site is not None]
+
+
+class Duration(click.ParamType):
+    """A span of time as an operator writes it: 90s, 30m, 24h, 7d, or plain seconds; 0 is none."""
+
+    name = "duration"
+    UNITS: ClassVar[dict[str, int]] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, int | float):
+            return float(value)
+        text = str(value).strip().lower()
+        number, unit = (text[:-1], text[-1]) if text and text[-1] in self.UNITS else (text, "s")
+        try:
+            seconds = float(number) * self.UNITS[unit]
+        except ValueError:
+            self.fail(f"{value!r}: write a number with s, m, h or d, e.g. 24h", param, ctx)
+        if seconds < 0:
+            self.fail(f"{value!r}: a duration cannot be negative", param, ctx)
+        return seconds
+
+
+DURATION = Duration()
+
+
+def operator_actor() -> str:
+    """Who the audit log names for a modctl command: the operating-system user running it."""
+    import getpass
+
+    try:
+        return f"modctl:{getpass.getuser()}"
+    except (KeyError, OSError):  # a container's user may have no name
+        return "modctl"

@@ -34,6 +34,7 @@ def serve_api() -> None:
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 def worker(queue: str, celery_args: tuple[str, ...]) -> None:
     """Run a Celery worker for QUEUE; extra arguments go to `celery worker` (e.g. --concurrency 4)."""
+    os.environ.update(processes.worker_metrics_env())
     _exec(processes.worker_command(queue, celery_args))
 
 
@@ -53,3 +54,17 @@ def run() -> None:
     from services.embedded import run_embedded
 
     raise SystemExit(run_embedded(get_settings(), Path("var")))
+
+
+@click.command("settings-doc")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def settings_doc(output: Path | None) -> None:
+    """Print (or write) the reference of every MOD_* setting, from shared/settings.py's docstrings."""
+    from services.settings_reference import settings_reference
+
+    page = settings_reference()
+    if output is None:
+        click.echo(page, nl=False)
+    else:
+        output.write_text(page, encoding="utf-8")
+        click.echo(f"wrote {output}")

@@ -1,13 +1,18 @@
 """modctl site: create sites, set their policy and domain lists."""
 
 import json
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from services.modctl.common import site_named
+from services.modctl.common import DURATION, operator_actor, site_named
 from shared.settings import get_settings
-from shared.vocabulary import Language, ModerationMode
+from shared.vocabulary import Language, ModerationMode, SiteAction
+
+if TYPE_CHECKING:
+    from shared.site_lifecycle import SiteSummary
 
 
 @click.group()
@@ -24,7 +29,7 @@ def site_create(name: str, callback_url: str | None) -> None:
     from shared.db import session_scope
 
     with session_scope(get_settings().database_url) as session:
-        issued = create_site(session, name=name, callback_url=callback_url)
+        issued = create_site(session, name=name, callback_url=callback_url, actor=operator_actor())
         secret = issued.site.signing_secret
     click.echo(f"site:            {name}\napi key:         {issued.api_key}\nsigning secret:  {secret}")
     click.echo("Store both now: the API key cannot be shown again.")
@@ -93,6 +98,7 @@ def site_set(
     from pydantic import ValidationError
 
     from shared.db import session_scope
+    from shared.site_lifecycle import record_change
     from shared.site_policy import SitePolicy, load_site_policy
 
     with session_scope(get_settings().database_url) as session:
@@ -120,6 +126,14 @@ def site_set(
         found.policy = policy.model_dump(exclude_defaults=True)
         if callback_url is not None:
             found.callback_url = callback_url or None
+        record_change(
+            session,
+            found,
+            SiteAction.SET_POLICY,
+            actor=operator_actor(),
+            policy=found.policy,
+            callback_url=found.callback_url,
+        )
     click.echo(
         json.dumps(
             {"site": site_name, "callback_url": found.callback_url, "policy": policy.model_dump()},
@@ -149,3 +163,122 @@ def site_domain_add(site_name: str, rule: str | None, domains: tuple[str, ...]) 
     with session_scope(get_settings().database_url) as session:
         set_domain_rules(session, site_named(session, site_name), rule, domains)
     click.echo(f"site {site_name}: {rule} {', '.join(domains)}")
+
+
+@site.command("list")
+def site_list() -> None:
+    """Every site: enabled or not, its live keys (by their last characters), secret overlap, last change."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import site_summaries
+
+    with session_scope(get_settings().database_url) as session:
+        for summary in site_summaries(session):
+            click.echo(_summary_line(summary))
+
+
+def _summary_line(summary: "SiteSummary") -> str:
+    site = summary.site
+    keys = ", ".join(key.hint + (f" (until {_when(key.expires_at)})" if key.expires_at else "") for key in summary.keys)
+    parts = [
+        f"{site.name} (id {site.id})",
+        "DISABLED" if site.disabled_at else "enabled",
+        f"keys: {keys or 'none'}",
+        f"callback: {site.callback_url or '-'}",
+    ]
+    if summary.secret_overlap_until:
+        parts.append(f"old secret signs too until {_when(summary.secret_overlap_until)}")
+    if summary.last_change:
+        change = summary.last_change
+        parts.append(f"last change: {change.action} by {change.actor} at {_when(change.created_at)}")
+    return "  ".join(parts)
+
+
+def _when(moment: "datetime | None") -> str:
+    from shared.models import as_utc
+
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
+
+
+@site.command("rotate-key")
+@click.option("--site", "site_name", required=True)
+@click.option(
+    "--grace",
+    type=DURATION,
+    default="24h",
+    show_default=True,
+    help="How long the old keys keep working (e.g. 1h, 7d); 0 stops them now (a leaked key).",
+)
+def site_rotate_key(site_name: str, grace: float) -> None:
+    """Issue a new API key; prints it once. The old keys stop after the grace period."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import rotate_api_key
+
+    with session_scope(get_settings().database_url) as session:
+        rotated = rotate_api_key(session, site_named(session, site_name), grace_s=grace, actor=operator_actor())
+    click.echo(f"site:      {site_name}\napi key:   {rotated.key}")
+    click.echo(
+        f"The old keys work until {_when(rotated.old_keys_expire_at)}. Store the new key now: it cannot be shown again."
+    )
+
+
+@site.command("rotate-secret")
+@click.option("--site", "site_name", required=True)
+@click.option(
+    "--overlap",
+    type=DURATION,
+    default="24h",
+    show_default=True,
+    help="How long callbacks carry a signature with the old secret too; 0 drops it now.",
+)
+def site_rotate_secret(site_name: str, overlap: float) -> None:
+    """Issue a new signing secret; prints it once. Callbacks are signed with both during the overlap."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import rotate_signing_secret
+
+    with session_scope(get_settings().database_url) as session:
+        secret = rotate_signing_secret(
+            session, site_named(session, site_name), overlap_s=overlap, actor=operator_actor()
+        )
+    click.echo(f"site:            {site_name}\nsigning secret:  {secret}")
+    if overlap:
+        click.echo(
+            f"Callbacks carry two v1= signatures, new and old, for {overlap:.0f} s: switch the site's verifier meanwhile."
+        )
+
+
+@site.command("disable")
+@click.option("--site", "site_name", required=True)
+def site_disable(site_name: str) -> None:
+    """Refuse the site's API keys (403) until enabled; comments already accepted are still moderated."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import disable_site
+
+    with session_scope(get_settings().database_url) as session:
+        changed = disable_site(session, site_named(session, site_name), actor=operator_actor())
+    click.echo(f"site {site_name}: {'disabled' if changed else 'was already disabled'}")
+
+
+@site.command("enable")
+@click.option("--site", "site_name", required=True)
+def site_enable(site_name: str) -> None:
+    """Accept the site's API keys again."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import enable_site
+
+    with session_scope(get_settings().database_url) as session:
+        changed = enable_site(session, site_named(session, site_name), actor=operator_actor())
+    click.echo(f"site {site_name}: {'enabled' if changed else 'was not disabled'}")
+
+
+@site.command("log")
+@click.option("--site", "site_name", required=True)
+@click.option("--limit", type=int, default=50, show_default=True)
+def site_log(site_name: str, limit: int) -> None:
+    """The site's audit log, newest first: who changed what, and when."""
+    from shared.db import session_scope
+    from shared.site_lifecycle import site_changes
+
+    with session_scope(get_settings().database_url) as session:
+        for change in site_changes(session, site_named(session, site_name).id, limit):
+            detail = json.dumps(change.detail, ensure_ascii=False, sort_keys=True)
+            click.echo(f"{_when(change.created_at)}  {change.actor}  {change.action}  {detail}")

@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.celery_app import create_celery
 from shared.settings import Settings
 from shared.web import health, metrics
+from shared.web.access_log import log_requests
 from shared.web.converters import RowIdConverter
 from shared.web.errors import register_error_handlers
 from shared.web.session import close_session
@@ -28,6 +29,7 @@ def create_base_app(settings: Settings, celery: Celery | None = None) -> Flask:
     app.teardown_appcontext(close_session)
     register_error_handlers(app)
     metrics.instrument(app)
+    log_requests(app)
     if settings.trusted_proxies:  # the client's address and scheme as the proxies saw them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)  # type: ignore[method-assign]
     return app

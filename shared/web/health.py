@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from shared.metrics import render_metrics
+from shared.web.readiness import worker_check
 from shared.web.session import get_session
 
 bp = Blueprint("health", __name__)
@@ -34,6 +35,7 @@ def readyz() -> tuple[Response, int]:
     checks = {
         "database": _check(lambda: get_session().execute(text("SELECT 1"))),
         "broker": _check(_broker_reachable),
+        "moderation_worker": worker_check(get_session(), current_app.config["SETTINGS"].worker_stale_s),
     }
     ready = all(value == "ok" for value in checks.values())
     return jsonify(status="ready" if ready else "not_ready", checks=checks), 200 if ready else 503

@@ -1,33 +1,21 @@
-"""Sites authenticate with a bearer API key; only its SHA-256 is stored."""
+"""Sites authenticate with a bearer API key; only its SHA-256 is stored (shared/site_lifecycle.py)."""
 
-import hashlib
-import secrets
 import time
+from datetime import datetime
 
-from flask import current_app, request
-from sqlalchemy import inspect, select
+from flask import current_app, g, request
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from shared.models import Site
+from shared.models import Site, SiteApiKey, as_utc, utcnow
+from shared.site_lifecycle import hash_api_key
 from shared.web.errors import ApiError
 
 # key hash -> (a detached copy of its site, remembered until), valid keys only: the hot paths
 # (posting a comment, the compatible APIs) then make no query for the key. Reading it costs as
-# much as the rest of a POST /v1/comments.
+# much as the rest of a POST /v1/comments. A key in its grace period is remembered no longer
+# than it lives.
 _known_keys: dict[str, tuple[Site, float]] = {}
-
-
-def hash_api_key(key: str) -> str:
-    # Keys are 256-bit random tokens, so a plain fast hash is enough (no password stretching).
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def new_api_key() -> str:
-    return "mk_" + secrets.token_urlsafe(32)
-
-
-def new_signing_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
 
 
 def _bearer_token() -> str | None:
@@ -49,30 +37,61 @@ def _snapshot(site: Site) -> Site:
     return copy
 
 
-def site_for_key(session: Session, key: str) -> Site | None:
-    """The site this API key belongs to, however the request carried it (header, query, form).
+def _key_owner(session: Session, key_hash: str) -> tuple[Site, datetime | None] | None:
+    """The site of a live key (disabled or not) and when the key expires."""
+    row = session.execute(
+        select(Site, SiteApiKey.expires_at)
+        .join(SiteApiKey, SiteApiKey.site_id == Site.id)
+        .where(
+            SiteApiKey.key_hash == key_hash,
+            or_(SiteApiKey.expires_at.is_(None), SiteApiKey.expires_at > utcnow()),
+        )
+    ).first()
+    return None if row is None else (row[0], as_utc(row[1]))
 
-    A valid key's site is remembered in this process for `site_cache_s` (a reissued key keeps
-    working, and a policy change waits, that long) and merged into the session without a query.
-    """
+
+def _site_of_key(session: Session, key: str) -> Site | None:
+    """The site whose live key this is, disabled or not, remembered for `site_cache_s`."""
     if not key.strip():
         return None
     key_hash, now = hash_api_key(key.strip()), time.monotonic()
     remembered = _known_keys.get(key_hash)
     if remembered is not None and remembered[1] > now:
         return session.merge(remembered[0], load=False)
-    site = session.scalar(select(Site).where(Site.api_key_hash == key_hash))
+    found = _key_owner(session, key_hash)
+    if found is None:
+        return None
+    site, expires_at = found
     cache_s = current_app.config["SETTINGS"].site_cache_s
-    if site is not None and cache_s > 0:
+    if expires_at is not None:
+        cache_s = min(cache_s, (expires_at - utcnow()).total_seconds())
+    if cache_s > 0:
         _known_keys[key_hash] = (_snapshot(site), now + cache_s)  # one dict assignment: safe across threads
+    return site
+
+
+def site_for_key(session: Session, key: str) -> Site | None:
+    """The enabled site this API key belongs to, however the request carried it (header, query, form).
+
+    A valid key's site is remembered in this process for `site_cache_s` (so a rotated-out key, a
+    disabled site or a policy change take effect that long after, never past a key's expiry) and
+    merged into the session without a query.
+    """
+    site = _site_of_key(session, key)
+    if site is None or site.disabled_at is not None:
+        return None
+    g.site_name = site.name  # for the access log
     return site
 
 
 def authenticated_site(session: Session) -> Site:
     """The site whose key the request carries; 401 when there is none or it is wrong."""
-    site = site_for_key(session, _required_token())
+    site = _site_of_key(session, _required_token())
     if site is None:
         raise ApiError(401, "unauthorized", "The API key is not valid.")
+    g.site_name = site.name  # for the access log
+    if site.disabled_at is not None:
+        raise ApiError(403, "site_disabled", "This site is disabled; an operator can enable it again.")
     return site
 
 

@@ -10,10 +10,11 @@ import time
 import pytest
 from sqlalchemy import select
 
-from ingest.sites import reissue_api_key, set_domain_rules
+from ingest.sites import set_domain_rules
 from services.web import create_app
 from shared.celery_app import create_celery
 from shared.models import Site, Verdict
+from shared.site_lifecycle import rotate_api_key
 from tests.compat.test_perspective import analyze
 
 CACHE_S = 0.5
@@ -70,11 +71,11 @@ def test_a_newly_blocked_domain_raises_the_spam_score_once_the_cache_time_has_pa
     assert _spam(cached, site, LINK) > before + 0.3
 
 
-def test_a_reissued_key_retires_the_old_one_within_the_cache_time(cached, db, site):
+def test_a_key_rotated_without_grace_retires_the_old_one_within_the_cache_time(cached, db, site):
     body = {"comment": {"text": "Спасибо"}, "doNotStore": True, "requestedAttributes": {"TOXICITY": {}}}
     assert analyze(cached, site, body).status_code == 200
 
-    reissue_api_key(db, db.get(Site, site.id))
+    rotate_api_key(db, db.get(Site, site.id), grace_s=0, actor="test")
     db.commit()
 
     assert analyze(cached, site, body).status_code == 200

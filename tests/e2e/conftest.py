@@ -28,9 +28,9 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
     """Start `modctl worker QUEUE …` and wait until Celery says it is ready."""
     started: list[Popen[bytes]] = []
 
-    def start(queue: str, *extra: str) -> tuple[Popen[bytes], Path]:
+    def start(queue: str, *extra: str, env: dict[str, str] | None = None) -> tuple[Popen[bytes], Path]:
         log = tmp_path / f"{queue}-{len(started)}.log"
-        process = worker(queue, worker_env, log, "-n", f"{queue}{len(started)}@%h", *extra)
+        process = worker(queue, {**worker_env, **(env or {})}, log, "-n", f"{queue}{len(started)}@%h", *extra)
         started.append(process)
         wait_until(log_contains(log, " ready."), timeout_s=60, what=f"{queue} worker", log=log)
         return process, log

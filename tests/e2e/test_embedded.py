@@ -56,7 +56,9 @@ def test_make_run_moderates_on_sqlite_stops_on_ctrl_c_and_keeps_its_data(tmp_pat
         metrics = requests.get(f"{base}/metrics", timeout=5).text
         assert 'modsys_http_requests_total{method="POST",route="/v1/comments",status="202"} 2.0' in metrics
         assert 'modsys_queue_depth{queue="moderation"} 0.0' in metrics
-        assert requests.get(f"{base}/readyz", timeout=5).json()["checks"] == {"database": "ok", "broker": "ok"}
+        ready = requests.get(f"{base}/readyz", timeout=5)
+        assert ready.status_code == 200  # the workers modctl run started report their heartbeats
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "moderation_worker": "ok"}
     finally:
         # Ctrl-C in a terminal reaches the whole foreground process group.
         exit_code = stop(process, signal.SIGINT, timeout_s=30)

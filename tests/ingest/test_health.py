@@ -2,6 +2,8 @@
 
 from services.web import create_app
 from shared.celery_app import create_celery
+from shared.heartbeats import beat
+from shared.models import utcnow
 from shared.settings import Settings
 from tests.support.payloads import comment_body
 
@@ -10,11 +12,21 @@ def test_healthz_answers_while_the_process_is_up(client):
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-def test_readyz_checks_database_and_broker(client):
+def test_readyz_checks_database_broker_and_a_live_moderation_worker(client, db):
+    waiting = client.get("/readyz")
+    assert waiting.status_code == 503
+    assert waiting.json["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "moderation_worker": "no moderation worker is running (none has reported)",
+    }
+
+    beat(db, name="moderation@host", queue="moderation", pid=1, started_at=utcnow())
+    db.commit()
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json["checks"] == {"database": "ok", "broker": "ok", "moderation_worker": "ok"}
 
 
 def test_readyz_is_503_and_says_why_when_the_broker_is_unreachable(settings):

@@ -17,18 +17,6 @@ from tests.support.factories import make_callback
 from tests.support.payloads import comment_body
 
 
-@pytest.fixture
-def modctl(settings, monkeypatch):
-    """Run modctl with the tests' settings in its environment, as an operator's shell would."""
-    from shared.settings import get_settings
-
-    monkeypatch.setenv("MOD_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("MOD_BROKER_URL", settings.broker_url)
-    get_settings.cache_clear()
-    yield lambda *args: CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    get_settings.cache_clear()
-
-
 def test_help_explains_every_command(modctl):
     result = modctl("--help")
     for command in ("site", "migrate", "train", "notifications", "serve-api", "worker", "beat", "run"):
@@ -47,8 +35,9 @@ def test_site_create_prints_a_key_that_works_once(modctl, client):
 
 def test_only_a_hash_of_the_key_is_stored(modctl, db):
     key = re.search(r"api key:\s+(\S+)", modctl("site", "create", "--name", "x").output).group(1)
-    stored = db.execute(text("SELECT api_key_hash FROM sites")).scalar_one()
-    assert key not in stored and len(stored) == 64
+    stored = db.execute(text("SELECT key_hash, hint FROM site_api_keys")).one()
+    assert key not in stored.key_hash and len(stored.key_hash) == 64
+    assert stored.hint == "…" + key[-4:]  # enough to tell keys apart, nothing to use
 
 
 def test_replay_revives_dead_notifications_and_queues_them(modctl, db, site, redis_client):

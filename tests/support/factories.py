@@ -36,9 +36,12 @@ def make_comment(
     return comment
 
 
-def make_callback(db: Session, site_id: int, url: str, *, decision: str = "approve") -> Notification:
+def make_callback(
+    db: Session, site_id: int, url: str, *, decision: str = "approve", external_id: str = "c-1"
+) -> Notification:
     """A decided comment and the callback it owes the site."""
-    comment = make_comment(db, site_id, status={"approve": "approved", "reject": "rejected"}.get(decision, decision))
+    status = {"approve": "approved", "reject": "rejected"}.get(decision, decision)
+    comment = make_comment(db, site_id, status=status, external_id=external_id)
     verdict = Verdict(
         comment_id=comment.id,
         version=1,

@@ -12,6 +12,7 @@ from moderation.web.console import (  # noqa: F401 (routes register on import)
     delivery_views,
     errors,
     queue_views,
+    site_views,
 )
 from moderation.web.console.blueprint import bp
 from moderation.web.console.i18n import init_i18n

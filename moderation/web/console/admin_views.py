@@ -2,16 +2,20 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from moderation.moderators.accounts import list_moderators
+from moderation.moderators.decisions import moderator_actor
 from moderation.web.console.auth import admin_required
 from moderation.web.console.blueprint import bp
 from moderation.web.console.policy_form import form_values, parse_policy
 from moderation.web.console.scope import visible_sites
 from shared.categories import POLICY_SCORES
 from shared.models import Site
+from shared.site_lifecycle import record_change
 from shared.site_policy import load_site_policy
+from shared.vocabulary import SiteAction
 from shared.web.session import get_session
 
 
@@ -33,6 +37,9 @@ def site_settings() -> str | Response | tuple[str, int]:
     if policy is None:
         return _render(site, request.form.to_dict(), errors), 400
     site.policy = policy.model_dump(exclude_defaults=True)
+    record_change(
+        get_session(), site, SiteAction.SET_POLICY, actor=moderator_actor(current_user.username), policy=site.policy
+    )
     get_session().commit()
     flash({"text": _("Policy of %(site)s saved", site=site.name), "undo": []}, "action")  # type: ignore[arg-type]  # the console flashes {text, undo} dicts; base.html reads them
     return redirect(url_for("console.site_settings", site=site.id))
