@@ -89,6 +89,11 @@ bench-ingest: $(INSTALLED) ## POST /v1/comments accepted per second (wrk against
 	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
 	$(BENCH_ENV) $(BIN)/modctl bench-ingest
 
+bench-simulate: $(INSTALLED) ## The policy simulator over 100,000 seeded comments on PostgreSQL, beside the floor
+	scripts/ensure-services
+	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
+	$(BENCH_ENV) $(BIN)/modctl bench-simulate
+
 bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurrent clients: p50/p99, req/s
 	scripts/ensure-services
 	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'

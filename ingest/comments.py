@@ -10,7 +10,7 @@ from shared.comments import comment_row, text_digest
 from shared.db import insert_ignoring_conflicts
 from shared.models import Comment, CommentReport, CommentVersion, ModerationAction, Site, Verdict, as_utc, utcnow
 from shared.site_policy import load_site_policy, publishable
-from shared.vocabulary import CommentSource, CommentStatus
+from shared.vocabulary import WAITING_STATUSES, CommentSource, CommentStatus
 from shared.web.errors import ApiError
 
 
@@ -125,8 +125,15 @@ def comment_view(session: Session, comment: Comment) -> dict[str, Any]:
         "updated_at": _iso(comment.updated_at),
         "verdict": _verdict_view(verdict) if verdict and comment.status != CommentStatus.PENDING else None,
         "moderation": _human_view(human) if human else None,
-        "publish": publishable(comment.status, load_site_policy(comment.site.policy).mode),
+        "publish": _publish(comment, human),
     }
+
+
+def _publish(comment: Comment, human: ModerationAction | None) -> bool:
+    # An edit of a comment a moderator rejected waits hidden for a human, even under post-moderation.
+    if human is not None and human.new_status == CommentStatus.REJECTED and comment.status in WAITING_STATUSES:
+        return False
+    return publishable(comment.status, load_site_policy(comment.site.policy).mode)
 
 
 def record_report(session: Session, comment: Comment, body: ReportIn) -> bool:

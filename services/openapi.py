@@ -251,6 +251,12 @@ def _v1_paths() -> dict[str, Any]:
                     {"name": "queue", "in": "query", "schema": {"enum": list(Queue), "default": Queue.REVIEW}},
                     {"name": "sort", "in": "query", "schema": {"enum": list(QueueSort), "default": QueueSort.NEWEST}},
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "article",
+                        "in": "query",
+                        "description": "Only the comments on this article (its id as the site sent it)",
+                        "schema": {"type": "string", "maxLength": 200},
+                    },
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
                 ],

@@ -33,6 +33,13 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # SQLite's own lower() folds ASCII only, so a search for "Сизов" missed "СИЗОВ"; Python's folds
+    # every script, as PostgreSQL's does under a UTF-8 locale. Same name, so queries stay portable.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_engine(database_url: str) -> Engine:

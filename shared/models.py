@@ -3,7 +3,7 @@
 Every piece of work is a row; queues only carry row ids, so nothing lives only in a queue.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, overload
 
 from sqlalchemy import (
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.operators import OperatorType
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from shared.db import Base
 from shared.vocabulary import CommentSource, CommentStatus, ModeratorRole, NotificationStatus
@@ -32,19 +35,44 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# Timezone-aware on PostgreSQL; SQLite keeps naive UTC text, read back by as_utc().
-Timestamp = DateTime(timezone=True)
-
-
 @overload
 def as_utc(value: datetime) -> datetime: ...
 @overload
 def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
-    """The same instant with tzinfo=UTC, whatever the database handed back."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    """The same instant with tzinfo=UTC (a naive value is taken as UTC already)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in time, stored as UTC and read back aware (tzinfo=UTC) on every database.
+
+    PostgreSQL keeps the offset itself (timestamptz); SQLite keeps text without one, and SQLAlchemy
+    writes an aware value's local wall time there, so "12:00+03:00" would come back as 12:00 UTC,
+    three hours late. Converting to UTC before either database sees it keeps both right; a naive
+    value is taken as UTC already (what every caller here means by one).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return as_utc(value)
+
+    def coerce_compared_value(self, op: OperatorType | None, value: Any) -> TypeEngine[Any]:
+        # "last_sent_at - timedelta(...)": the interval is bound as an interval, not as a moment.
+        return self.impl_instance.coerce_compared_value(op, value) if isinstance(value, timedelta) else self
+
+
+Timestamp = UtcDateTime()
 
 
 class Site(Base):
@@ -103,6 +131,8 @@ class Comment(Base):
         Index("ix_comments_site_id_author_id", "site_id", "author_id"),  # author history
         # Perspective's suggestscore names a comment by its text alone.
         Index("ix_comments_site_id_text_sha256", "site_id", "text_sha256"),
+        Index("ix_comments_site_id_article_id", "site_id", "article_id"),  # moderating one story
+        Index("ix_comments_site_id_created_at", "site_id", "created_at"),  # a period, for the policy simulator
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -261,6 +291,8 @@ class ModerationAction(Base):
     note: Mapped[str | None] = mapped_column(Text)
     previous_status: Mapped[str | None] = mapped_column(String(20))
     new_status: Mapped[str | None] = mapped_column(String(20))
+    # The comment's version the action applied to: an edit since makes it history, not undoable.
+    version: Mapped[int | None] = mapped_column(Integer)
     # An undo names the action it reverses; the reversed action is marked so it is undone once.
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id"))
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -283,6 +315,22 @@ class AuthorRestriction(Base):
     reason: Mapped[str | None] = mapped_column(String(50))
     action_id: Mapped[int] = mapped_column(ForeignKey("moderation_actions.id"))
     lifted_at: Mapped[datetime | None] = mapped_column(Timestamp)  # set by undo
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class AuthorNote(Base):
+    """A moderator's note on an author of a site, for the other moderators of that site; audited."""
+
+    __tablename__ = "author_notes"
+    __table_args__ = (Index("ix_author_notes_site_id_author_id", "site_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))  # who wrote it, as the audit log names them
+    action_id: Mapped[int] = mapped_column(ForeignKey("moderation_actions.id"))  # its audit row
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)  # set by undoing that row
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 

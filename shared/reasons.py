@@ -25,6 +25,7 @@ class ReasonCode(StrEnum):
     SUSPECT_WORDS = "suspect_words"  # the site's suspect words
     NEW_AUTHOR = "new_author"  # the site reviews its new authors
     AUTHOR_BANNED = "author_banned"
+    EDITED_AFTER_REJECT = "edited_after_reject"  # a new version of a comment a moderator rejected
     SPAM_SIGNAL = "spam_signal"  # one thing that makes a comment look like spam (or not)
 
 
@@ -106,7 +107,7 @@ class Reason(BaseModel):
     signal: str | None = None  # spam signals: which one
     weight: float | None = None  # spam signals: its log-odds
     details: dict[str, Any] | None = None
-    action_id: int | None = None  # author_banned: the ban
+    action_id: int | None = None  # author_banned: the ban; edited_after_reject: the moderator's reject
     approved_comments: int | None = None  # new_author
 
     @classmethod

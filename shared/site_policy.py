@@ -1,6 +1,6 @@
 """A site's own policy, as stored in sites.policy: validated the same way by the console, modctl and workers."""
 
-from typing import Annotated, Any, Final, TypeGuard
+from typing import Annotated, Any, Final, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -44,6 +44,9 @@ class SitePolicy(BaseModel):
     suspect_words: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=MAX_WORDS)
     # The first N comments of every author go to a human, whatever their scores.
     new_author_review: int = Field(default=0, ge=0, le=1000)
+    # A new version of a comment a moderator rejected goes to a human (review), or stays rejected.
+    # (Decision values; written out because a Literal of enum members words its errors badly.)
+    edit_after_reject: Literal["review", "reject"] = "review"
     language: Language = Language.RU  # what moderators of this site read by default
 
     @field_validator("review", "reject")
@@ -51,7 +54,7 @@ class SitePolicy(BaseModel):
     def _known_categories(cls, value: dict[str, float]) -> dict[str, float]:
         unknown = sorted(set(value) - set(POLICY_SCORES))
         if unknown:
-            raise ValueError(f"unknown categories {unknown}; known: {list(POLICY_SCORES)}")
+            raise ValueError(f"unknown categories {unknown}; known: {', '.join(POLICY_SCORES)}")
         return value
 
     @field_validator("banned_words", "suspect_words")

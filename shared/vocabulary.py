@@ -48,6 +48,7 @@ _STATUS_OF_DECISION: Final = {
 }
 _DECISION_OF_STATUS: Final = {status: decision for decision, status in _STATUS_OF_DECISION.items()}
 _SEVERITY: Final = (Decision.APPROVE, Decision.REVIEW, Decision.REJECT)
+DECISIONS_BY_SEVERITY: Final = _SEVERITY  # mildest first: a decision's index is its severity
 
 # Statuses a ban takes down: what the readers have not been shown yet, or what waits for a human.
 WAITING_STATUSES: Final = (CommentStatus.PENDING, CommentStatus.REVIEW)
@@ -61,6 +62,7 @@ class ActionKind(StrEnum):
     BAN = "ban"  # the author, for good
     SUSPEND = "suspend"  # the author, until a time
     UNDO = "undo"
+    NOTE = "note"  # a moderator's note on an author
 
 
 # Why a moderator rejects, with what moderators read for each. "spam" is the one that teaches the spam
@@ -86,6 +88,15 @@ class ReportReason(StrEnum):
     OFF_TOPIC = "off_topic"
     PERSONAL_DATA = "personal_data"
     OTHER = "other"
+
+
+REPORT_REASON_LABELS: Final[dict[str, str]] = {
+    ReportReason.SPAM: N_("spam"),
+    ReportReason.ABUSE: N_("abuse"),
+    ReportReason.OFF_TOPIC: N_("off topic"),
+    ReportReason.PERSONAL_DATA: N_("personal data"),
+    ReportReason.OTHER: N_("other"),
+}
 
 
 class Queue(StrEnum):

@@ -8,7 +8,9 @@ runs with both servers down.
 """
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -82,6 +84,25 @@ def database_url() -> Iterator[str]:
     get_sessionmaker(url).kw["bind"].dispose()
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database built by the migrations once per run; tests copy it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "modsys.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.servers), "sqlite"])
+def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The production database and the embedded default in turn, each built by the migrations:
+    what must behave the same on both runs twice (the SQLite run needs no server)."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("database_url"))
+    path = tmp_path / "modsys.db"
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")

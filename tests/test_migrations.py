@@ -80,3 +80,47 @@ def test_an_embedded_database_keeps_its_comments_and_its_key_when_sites_get_seve
         assert conn.execute(text("SELECT count(*) FROM comment_versions")).scalar_one() == 1
         key = conn.execute(text("SELECT site_id, key_hash, expires_at FROM site_api_keys")).one()
     assert tuple(key) == (1, hash_api_key("mk_the-old-key"), None)
+
+
+def test_actions_taken_before_versions_were_recorded_get_the_version_the_comment_had_then(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'modsys.db'}"
+    upgrade(url, "5c1e2d7a9b10")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, name, api_key_hash, signing_secret, policy, created_at) "
+                "VALUES (1, 'luki', 'h', 's', '{}', '2026-11-01 10:00:00.000000')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO comments (id, site_id, external_id, version, text, text_sha256, source, status,"
+                " article_id, article_url, author_id, author_name, created_at, updated_at, queued_at) VALUES"
+                " (1, 1, 'c-1', 2, 'v2', 'x', 'api', 'review', 'a', 'https://luki.ru/1', 'u', 'U',"
+                " '2026-11-01 10:00:00.000000', '2026-11-01 12:00:00.000000', '2026-11-01 12:00:00.000000')"
+            )
+        )
+        for version, at in [(1, "2026-11-01 10:00:00.000000"), (2, "2026-11-01 12:00:00.000000")]:
+            conn.execute(
+                text("INSERT INTO comment_versions (comment_id, version, text, created_at) VALUES (1, :v, 't', :at)"),
+                {"v": version, "at": at},
+            )
+        for action_id, comment_id, at in [
+            (1, 1, "2026-11-01 11:00:00.000000"),  # between the versions: it decided version 1
+            (2, 1, "2026-11-01 13:00:00.000000"),  # after the edit: version 2
+            (3, None, "2026-11-01 13:00:00.000000"),  # a ban names no comment
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO moderation_actions (id, site_id, comment_id, author_id, actor, action, undone,"
+                    " created_at) VALUES (:id, 1, :comment_id, 'u', 'moderator:masha', 'reject', 0, :at)"
+                ),
+                {"id": action_id, "comment_id": comment_id, "at": at},
+            )
+    upgrade(url)
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT id, version FROM moderation_actions ORDER BY id")).all()
+    assert [tuple(row) for row in versions] == [(1, 1), (2, 2), (3, None)]

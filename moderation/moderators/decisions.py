@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from moderation.moderators.errors import DecisionError
+from moderation.moderators.notes import delete_note
 from shared.categories import SPAM
 from shared.feedback import record_spam_feedback
 from shared.models import (
@@ -43,14 +45,8 @@ from shared.work_metrics import count_verdict
 
 # The decisions a human takes on a comment (the machine's third, review, is for humans to take).
 HUMAN_DECISIONS = (ActionKind.APPROVE, ActionKind.REJECT)
-
-
-class DecisionError(Exception):
-    """The action cannot be taken; `code` is machine-readable, the message says why."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
+# An undo is not undone: take the action again.
+UNDOABLE = frozenset(ActionKind) - {ActionKind.UNDO}
 
 
 @dataclass
@@ -145,6 +141,7 @@ def _apply(
         note=note,
         previous_status=previous,
         new_status=comment.status,
+        version=comment.version,
         parent_id=parent.id if parent else None,
         undone=False,
     )
@@ -275,10 +272,14 @@ def _undo_decision(session: Session, undo: ModerationAction, original: Moderatio
     if original.comment_id is None or original.previous_status is None:
         raise DecisionError("not_found", f"No comment decided by action {original.id}.")
     comment = _locked_comment(session, original.comment_id)
+    if original.version is not None and comment.version != original.version:
+        raise DecisionError(
+            "superseded", f"Comment {comment.id} has been edited since (now version {comment.version})."
+        )
     if comment.status != original.new_status:
         raise DecisionError("superseded", f"Comment {comment.id} has changed since (now {comment.status}).")
     comment.status, comment.updated_at = original.previous_status, utcnow()
-    undo.comment_id, undo.author_id = comment.id, comment.author_id
+    undo.comment_id, undo.author_id, undo.version = comment.id, comment.author_id, comment.version
     undo.previous_status, undo.new_status = original.new_status, original.previous_status
     session.flush()
     # The label goes with the decision: a retrained model no longer learns it (the online model
@@ -334,10 +335,23 @@ def _undo_one(session: Session, original: ModerationAction, *, actor: str, paren
     session.flush()
     if original.action in (ActionKind.BAN, ActionKind.SUSPEND):
         outcome = _undo_restriction(session, undo, original)
+    elif original.action == ActionKind.NOTE:
+        outcome = Outcome(undo)
+        delete_note(session, original, undo)
     else:
         outcome = _undo_decision(session, undo, original)
     original.undone = True
     return outcome
+
+
+def undoable(action: ModerationAction, comment: Comment | None = None) -> bool:
+    """Whether an undo of the action could succeed: not undone yet, of a kind that undoes, and, for
+    a decision on `comment`, still what stands (no later decision or edit since)."""
+    if action.undone or action.action not in UNDOABLE:
+        return False
+    if comment is None or action.action not in HUMAN_DECISIONS:
+        return True
+    return comment.status == action.new_status and action.version in (None, comment.version)
 
 
 def undo_action(session: Session, action_id: int, *, actor: str, site_id: int | None = None) -> Outcome:
@@ -345,8 +359,8 @@ def undo_action(session: Session, action_id: int, *, actor: str, site_id: int | 
     original = session.scalar(select(ModerationAction).where(ModerationAction.id == action_id).with_for_update())
     if original is None or (site_id is not None and original.site_id != site_id):
         raise DecisionError("not_found", f"No action {action_id}.")
-    if original.action == ActionKind.UNDO:
-        raise DecisionError("not_undoable", "An undo cannot be undone; take the action again instead.")
+    if original.action not in UNDOABLE:
+        raise DecisionError("not_undoable", f"A {original.action} cannot be undone; take the action again instead.")
     if original.undone:
         raise DecisionError("already_undone", f"Action {action_id} is already undone.")
     return _undo_one(session, original, actor=actor, parent=None)

@@ -4,18 +4,20 @@ Read-only queries shared by the console and the JSON API. A list page costs a fi
 queries whatever its size (verdicts joined, author histories, parents and reports in one query each).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Exists, Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import Exists, Select, and_, case, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
+from moderation.moderators.decisions import undoable
 from shared.authors import active_restrictions, author_history
 from shared.highlights import highlights
-from shared.models import AuthorRestriction, Comment, CommentReport, ModerationAction, Verdict, as_utc, utcnow
-from shared.vocabulary import CommentStatus, Queue, QueueSort
+from shared.models import AuthorRestriction, Comment, CommentReport, ModerationAction, Site, Verdict, as_utc, utcnow
+from shared.vocabulary import WAITING_STATUSES, CommentStatus, Queue, QueueSort
 
 
 @dataclass(frozen=True)
@@ -30,26 +32,27 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
+_SEARCHED = (Comment.author_name, Comment.author_id, Comment.text)
+
+
 def _open_reports() -> Exists:
     return exists().where(CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None))
 
 
-def _filtered(site_ids: Sequence[int], queue: Queue, search: str | None) -> Select[Any]:
+def _filtered(site_ids: Sequence[int], queue: Queue, search: str | None, article: str | None = None) -> Select[Any]:
     query = select(Comment).where(Comment.site_id.in_(site_ids))
+    if article is not None:  # one story's comments ("moderate this story")
+        query = query.where(Comment.article_id == article)
     if queue.status is not None:
         query = query.where(Comment.status == queue.status)
     elif queue == Queue.REPORTED:
         query = query.where(_open_reports())
     if search:
-        # The author's name or id, or words in the text; case-insensitive on both databases.
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Comment.author_name).like(pattern),
-                func.lower(Comment.author_id).like(pattern),
-                func.lower(Comment.text).like(pattern),
-            )
-        )
+        # The author's name or id, or words in the text; case-insensitive in every script on both
+        # databases (shared.db gives SQLite a Unicode lower()). "%" and "_" are searched as written.
+        pattern = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", search.strip().lower()) + "%"
+        query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in _SEARCHED)))
     return query
 
 
@@ -70,13 +73,14 @@ def list_queue(
     *,
     sort: str = QueueSort.NEWEST,
     search: str | None = None,
+    article: str | None = None,
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    """One page of a queue, newest (or most toxic) first, each comment as a card; ValueError for an
-    unknown queue or sort."""
+    """One page of a queue (of one article's comments, when named), newest (or most toxic) first,
+    each comment as a card; ValueError for an unknown queue or sort."""
     page = max(page, 1)
-    filtered = _filtered(site_ids, Queue(queue), search)
+    filtered = _filtered(site_ids, Queue(queue), search, article)
     total = session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
     rows = (
         session.scalars(
@@ -91,36 +95,95 @@ def list_queue(
     return Page(comment_cards(session, rows), total, page, per_page)
 
 
-def queue_counts(session: Session, site_ids: Sequence[int]) -> dict[str, int]:
-    """How many comments each queue holds (the console's tab badges)."""
-    by_status = dict(
-        session.execute(
-            select(Comment.status, func.count()).where(Comment.site_id.in_(site_ids)).group_by(Comment.status)
-        ).all()
+def queue_counts(session: Session, site_ids: Sequence[int], article: str | None = None) -> dict[str, int]:
+    """How many comments each queue holds (the console's tab badges), of one article when named."""
+    statuses = select(Comment.status, func.count()).where(Comment.site_id.in_(site_ids))
+    reports = select(func.count(func.distinct(CommentReport.comment_id))).where(
+        CommentReport.site_id.in_(site_ids), CommentReport.resolved_at.is_(None)
     )
-    reported = (
-        session.scalar(
-            select(func.count(func.distinct(CommentReport.comment_id))).where(
-                CommentReport.site_id.in_(site_ids), CommentReport.resolved_at.is_(None)
-            )
-        )
-        or 0
-    )
+    if article is not None:
+        statuses = statuses.where(Comment.article_id == article)
+        reports = reports.join(Comment, Comment.id == CommentReport.comment_id).where(Comment.article_id == article)
+    by_status = dict(session.execute(statuses.group_by(Comment.status)).all())
+    reported = session.scalar(reports) or 0
     counts: dict[str, int] = {queue: by_status.get(queue.status, 0) for queue in Queue if queue.status is not None}
     return {**counts, Queue.REPORTED: reported, Queue.ALL: sum(by_status.values())}
 
 
-def newest_id(session: Session, site_ids: Sequence[int], queue: str = Queue.REVIEW) -> int:
+def newest_id(session: Session, site_ids: Sequence[int], queue: str = Queue.REVIEW, article: str | None = None) -> int:
     """The highest comment id in a queue: an open page polls it to learn that new comments arrived."""
     # max() over the filtered subquery's own column: Comment.id there would cross-join the whole table.
-    filtered = _filtered(site_ids, Queue(queue), None).subquery()
+    filtered = _filtered(site_ids, Queue(queue), None, article).subquery()
     return session.scalar(select(func.max(filtered.c.id))) or 0
 
 
-def count_newer(session: Session, site_ids: Sequence[int], queue: str, after_id: int) -> int:
+def count_newer(
+    session: Session, site_ids: Sequence[int], queue: str, after_id: int, article: str | None = None
+) -> int:
     """How many comments in a queue have ids above `after_id`: what arrived since a page was drawn."""
-    query = _filtered(site_ids, Queue(queue), None).where(Comment.id > after_id)
+    query = _filtered(site_ids, Queue(queue), None, article).where(Comment.id > after_id)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def count_matching(
+    session: Session, site_ids: Sequence[int], queue: str, search: str | None, article: str | None = None
+) -> int:
+    """How many comments a view shows in all (the heading's count, kept fresh after actions)."""
+    query = _filtered(site_ids, Queue(queue), search, article)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+@dataclass(frozen=True)
+class ArticleCount:
+    """One story with comments, and how many of them each queue holds."""
+
+    site_id: int
+    site: str
+    article_id: str
+    title: str | None
+    url: str
+    review: int
+    reported: int
+    rejected: int
+    total: int
+    latest: datetime
+
+
+def article_counts(session: Session, site_ids: Sequence[int], *, page: int = 1, per_page: int = 50) -> Page:
+    """The stories with comments, those with the most waiting for review first (then the latest)."""
+    reported = select(CommentReport.comment_id).where(CommentReport.resolved_at.is_(None)).distinct().subquery()
+    waiting = func.sum(case((Comment.status == CommentStatus.REVIEW, 1), else_=0))
+    query = (
+        select(
+            Comment.site_id,
+            Site.name,
+            Comment.article_id,
+            func.max(Comment.article_title),
+            func.max(Comment.article_url),
+            waiting,
+            func.count(reported.c.comment_id),
+            func.sum(case((Comment.status == CommentStatus.REJECTED, 1), else_=0)),
+            func.count(),
+            func.max(Comment.created_at),
+        )
+        .join(Site, Site.id == Comment.site_id)
+        .outerjoin(reported, reported.c.comment_id == Comment.id)
+        .where(Comment.site_id.in_(site_ids))
+        .group_by(Comment.site_id, Site.name, Comment.article_id)
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(waiting.desc(), func.max(Comment.created_at).desc())
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    )
+    items = [
+        ArticleCount(
+            site_id, site, article, title, url, int(review), int(reports), int(rejected), comments, as_utc(latest)
+        )
+        for site_id, site, article, title, url, review, reports, rejected, comments, latest in rows
+    ]
+    return Page([vars(item) for item in items], total, max(page, 1), per_page)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -143,16 +206,20 @@ def _parents(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, s
     return {(p.site_id, p.external_id): p for p in rows}
 
 
-def _report_counts(session: Session, comments: Sequence[Comment]) -> dict[int, int]:
+def _reports_of(session: Session, comments: Sequence[Comment]) -> dict[int, list[dict[str, Any]]]:
+    """Each comment's unanswered reports: why each reader reported it, in their words."""
     ids = [c.id for c in comments]
     if not ids:
         return {}
-    rows = session.execute(
-        select(CommentReport.comment_id, func.count())
+    rows = session.scalars(
+        select(CommentReport)
         .where(CommentReport.comment_id.in_(ids), CommentReport.resolved_at.is_(None))
-        .group_by(CommentReport.comment_id)
+        .order_by(CommentReport.id)
     )
-    return dict(rows.all())
+    reports: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        reports.setdefault(r.comment_id, []).append({"reason": r.reason, "note": r.note, "reporter_id": r.reporter_id})
+    return reports
 
 
 def _author(comment: Comment, counts: dict[str, int], restriction: AuthorRestriction | None) -> dict[str, Any]:
@@ -165,6 +232,7 @@ def _author(comment: Comment, counts: dict[str, int], restriction: AuthorRestric
         "approved": counts.get(CommentStatus.APPROVED, 0),
         "rejected": counts.get(CommentStatus.REJECTED, 0),
         "review": counts.get(CommentStatus.REVIEW, 0),
+        "waiting": sum(counts.get(status, 0) for status in WAITING_STATUSES),  # what a ban would reject
         "total": sum(counts.values()),
         "restriction": None
         if restriction is None
@@ -192,7 +260,7 @@ def _verdict(verdict: Verdict | None) -> dict[str, Any] | None:
 def comment_cards(session: Session, comments: Sequence[Comment]) -> list[dict[str, Any]]:
     """Each comment with its article, author history, parent, verdict, reports and highlighted text."""
     verdicts, histories = _verdicts(session, comments), author_history(session, comments, statuses=None)
-    parents, reports = _parents(session, comments), _report_counts(session, comments)
+    parents, reports = _parents(session, comments), _reports_of(session, comments)
     restrictions = active_restrictions(session, {(c.site_id, c.author_id) for c in comments})
     cards = []
     for c in comments:
@@ -217,7 +285,8 @@ def comment_cards(session: Session, comments: Sequence[Comment]) -> list[dict[st
                 if parent is None
                 else {"id": parent.id, "author_name": parent.author_name, "text": parent.text, "status": parent.status},
                 "verdict": _verdict(verdict),
-                "open_reports": reports.get(c.id, 0),
+                "open_reports": len(reports.get(c.id, [])),
+                "report_reasons": reports.get(c.id, []),
                 "posted_at": _iso(c.posted_at or c.created_at),
                 "updated_at": _iso(c.updated_at),
             }
@@ -244,11 +313,12 @@ def comment_detail(session: Session, comment: Comment) -> dict[str, Any]:
         }
         for r in reports
     ]
-    card["actions"] = [action_view(a) for a in actions]
+    card["actions"] = [action_view(a, comment) for a in actions]
     return card
 
 
-def action_view(action: ModerationAction) -> dict[str, Any]:
+def action_view(action: ModerationAction, comment: Comment | None = None) -> dict[str, Any]:
+    """An audit row as the console and the API show it; `undoable` judged against `comment` when given."""
     return {
         "id": action.id,
         "action": action.action,
@@ -261,6 +331,8 @@ def action_view(action: ModerationAction) -> dict[str, Any]:
         "author_id": action.author_id,
         "undoes_id": action.undoes_id,
         "undone": action.undone,
+        "undoable": undoable(action, comment),
+        "version": action.version,
         "created_at": _iso(action.created_at),
     }
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
-from moderation.pipeline.site_rules import AuthorFacts, author_facts, rule_reasons, strictest
+from moderation.pipeline.site_rules import RuleFacts, rule_facts, rule_reasons, strictest
 from moderation.scoring import ToxicityResult, ToxicityScorer
 from moderation.spam.scorer import SpamResult, SpamScorer, spam_reasons
 from moderation.spam.signals import Signal
@@ -25,7 +25,7 @@ from shared.moderation_events import record_events
 from shared.reasons import Reason
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy, load_site_policy, publishable
-from shared.vocabulary import CommentStatus, Decision, EventKind, NotificationKind, NotificationStatus
+from shared.vocabulary import CommentStatus, Decision, EventKind, ModerationMode, NotificationKind, NotificationStatus
 from shared.work_metrics import SCORING_BATCH, SCORING_BATCH_COMMENTS, count_verdict
 
 log = logging.getLogger(__name__)
@@ -66,13 +66,15 @@ def _decide(
     spam: SpamResult,
     defaults: PolicySettings,
     policy: SitePolicy,
-    facts: AuthorFacts,
+    facts: RuleFacts,
 ) -> Decided:
     scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, SPAM: round(spam.score, 4)}
     decision, reasons = decide(scores, site_policy(defaults, policy))
     rules = rule_reasons(comment, policy, facts)
     reasons += rules + matched_words_reasons(toxicity) + spam_reasons(spam)
-    return Decided(comment, scores, spam.model_version, strictest(decision, rules), reasons, policy.mode, toxicity)
+    # What a moderator rejected is not shown again before one looks at the new text, whatever the mode.
+    mode = ModerationMode.PRE if comment.id in facts.rejected_earlier else policy.mode
+    return Decided(comment, scores, spam.model_version, strictest(decision, rules), reasons, mode, toxicity)
 
 
 def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicityScorer) -> dict[int, int]:
@@ -165,7 +167,7 @@ def score_and_decide(
     toxicity = scorer.score_batch([comment.text for comment in comments])
     spam_results = spam.score(session, comments, record=record, unknown_authors=unknown_authors, reported=reported)
     policies = {c.site_id: load_site_policy(c.site.policy) for c in comments}
-    facts = author_facts(session, comments, policies, unknown_authors)
+    facts = rule_facts(session, comments, policies, unknown_authors)
     return [
         _decide(c, t, s, defaults, policies[c.site_id], facts)
         for c, t, s in zip(comments, toxicity, spam_results, strict=True)

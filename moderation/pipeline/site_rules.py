@@ -6,19 +6,19 @@ all "казино", and the spans point into the original text for the console t
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from moderation.scoring.normalize import Normalized, normalize, normalize_text
+from moderation.scoring.normalize import Normalized, Skeletons, normalize, normalize_text
 from shared.authors import active_restrictions
 from shared.i18n import N_
-from shared.models import AuthorRestriction, Comment, as_utc
+from shared.models import AuthorRestriction, Comment, ModerationAction, as_utc
 from shared.reasons import Reason, ReasonCode, WordSpan, phrase, plural_phrase
 from shared.site_policy import SitePolicy
-from shared.vocabulary import REJECT_REASON_LABELS, CommentStatus, Decision
+from shared.vocabulary import REJECT_REASON_LABELS, ActionKind, CommentStatus, Decision
 
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"
 _NOT_BEFORE_LETTER = r"(?![^\W\d_])"
@@ -56,19 +56,63 @@ def find_words(text: str, normalized: Normalized, words: Sequence[str]) -> list[
 
 
 @dataclass(frozen=True)
-class AuthorFacts:
-    """What the rules need to know about a batch's authors, fetched once per batch."""
+class WordList:
+    """A word list made ready to test many texts: a skeleton test rules most of them out in one
+    pass, and find_words (what the workers use) decides the rest."""
+
+    words: tuple[str, ...]
+
+    def candidates(self, skeletons: Skeletons) -> set[int]:
+        """The texts that might contain one of the words; the others surely do not."""
+        found: set[int] = set()
+        for word in self.words:
+            found |= skeletons.containing(word.rstrip("*").strip())
+        return found
+
+    def found_in(self, text: str, normalized: Normalized) -> bool:
+        return bool(find_words(text, normalized, self.words))
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    """What the rules need to know beyond a batch's texts, fetched once per batch: its authors'
+    bans and approved comments, and which comments a moderator rejected before this version."""
 
     restrictions: dict[tuple[int, str], AuthorRestriction]
     approved: dict[tuple[int, str], int]
+    rejected_earlier: dict[int, ModerationAction] = field(default_factory=dict)
 
 
-def author_facts(
+def rejected_earlier(session: Session, comments: Sequence[Comment]) -> dict[int, ModerationAction]:
+    """Edited comments whose latest standing human decision, on an earlier version, was a reject."""
+    edited = {c.id: c.version for c in comments if c.version > 1}
+    if not edited:
+        return {}
+    decisions = session.scalars(
+        select(ModerationAction)
+        .where(
+            ModerationAction.comment_id.in_(list(edited)),
+            ModerationAction.action.in_([ActionKind.APPROVE, ActionKind.REJECT]),
+            ModerationAction.undone.is_(False),
+        )
+        .order_by(ModerationAction.id)
+    )
+    latest = {action.comment_id: action for action in decisions}  # the last one of each comment wins
+    return {
+        comment_id: action
+        for comment_id, action in latest.items()
+        if comment_id is not None
+        and action.action == ActionKind.REJECT
+        and (action.version is None or action.version < edited[comment_id])
+    }
+
+
+def rule_facts(
     session: Session,
     comments: Sequence[Comment],
     policies: dict[int, SitePolicy],
     unknown: Collection[tuple[int, str]] = (),
-) -> AuthorFacts:
+) -> RuleFacts:
     """None is looked up for `unknown` authors: ids made up for these comments have no past."""
     authors = list({(c.site_id, c.author_id) for c in comments}.difference(unknown))
     approved: dict[tuple[int, str], int] = {}
@@ -82,7 +126,7 @@ def author_facts(
             .group_by(Comment.site_id, Comment.author_id)
         )
         approved = {(site_id, author_id): count for site_id, author_id, count in rows}
-    return AuthorFacts(active_restrictions(session, authors), approved)
+    return RuleFacts(active_restrictions(session, authors), approved, rejected_earlier(session, comments))
 
 
 _LISTS = {
@@ -127,12 +171,21 @@ def _new_author_reason(approved: int, reviewed: int) -> Reason:
     return Reason.of(ReasonCode.NEW_AUTHOR, [words], decision=Decision.REVIEW, approved_comments=approved)
 
 
-def rule_reasons(comment: Comment, policy: SitePolicy, facts: AuthorFacts) -> list[Reason]:
+def _edited_after_reject_reason(action: ModerationAction, policy: SitePolicy) -> Reason:
+    words = phrase("edited after a moderator rejected version %(version)s", version=action.version or "?")
+    decision = Decision(policy.edit_after_reject)
+    return Reason.of(ReasonCode.EDITED_AFTER_REJECT, [words], decision=decision, action_id=action.id)
+
+
+def rule_reasons(comment: Comment, policy: SitePolicy, facts: RuleFacts) -> list[Reason]:
     """The site rules this comment breaks, each with the decision it calls for."""
     reasons = []
     restriction = facts.restrictions.get((comment.site_id, comment.author_id))
     if restriction is not None:
         reasons.append(_restriction_reason(restriction))
+    # An author must not get past a moderator by editing: the new text is never approved unseen.
+    if (rejected := facts.rejected_earlier.get(comment.id)) is not None:
+        reasons.append(_edited_after_reject_reason(rejected, policy))
     if policy.banned_words or policy.suspect_words:
         normalized = normalize(comment.text)
         if banned := find_words(comment.text, normalized, policy.banned_words):

@@ -26,6 +26,7 @@ Note = Annotated[str, Field(max_length=2000)]
 # Who at the site decided, for the audit log: "site:<name>"; "site" when not given.
 Moderator = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w.@-]+$")]
 MAX_AUTHOR_ID = 200  # as long as comments' author ids may be
+MAX_ARTICLE_ID = 200  # and their article ids
 _ERROR_STATUS = {"not_found": 404, "superseded": 409, "already_undone": 409, "not_undoable": 409}
 
 
@@ -181,9 +182,21 @@ def _choice_arg(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _article_arg() -> str | None:
+    article = request.args.get("article") or None
+    if article is not None and len(article) > MAX_ARTICLE_ID:
+        raise ApiError(
+            400,
+            "invalid_query",
+            f"'article' must be at most {MAX_ARTICLE_ID} characters.",
+            [{"field": "article", "reason": f"got {len(article)} characters"}],
+        )
+    return article
+
+
 @bp.get("/queue")
 def get_queue() -> Response:
-    """Comments waiting for a human (or another queue), newest first, paginated."""
+    """Comments waiting for a human (or another queue), newest first, paginated; `article` limits it to one story."""
     session = get_session()
     site = authenticated_site(session)
     page = list_queue(
@@ -192,6 +205,7 @@ def get_queue() -> Response:
         _choice_arg("queue", Queue.REVIEW, tuple(Queue)),
         sort=_choice_arg("sort", QueueSort.NEWEST, tuple(QueueSort)),
         search=request.args.get("q") or None,
+        article=_article_arg(),
         page=_page_arg("page", 1, 100_000),
         per_page=_page_arg("per_page", current_app.config["SETTINGS"].console.page_size, 200),
     )

@@ -2,7 +2,7 @@
 
 import click
 
-from services.modctl import bench, channel, moderator, notifications, run, site, spam, toxicity
+from services.modctl import bench, channel, moderator, notifications, policy, run, site, spam, toxicity
 from services.modctl.problems import NEEDS_DATABASE, Modctl, missing_sqlite_file
 
 
@@ -23,6 +23,7 @@ def cli(ctx: click.Context) -> None:
 for command in (
     run.migrate,
     site.site,
+    policy.policy,
     moderator.moderator,
     toxicity.train,
     toxicity.eval_,
@@ -30,6 +31,7 @@ for command in (
     bench.bench_pipeline,
     bench.bench_ingest,
     bench.bench_analyze,
+    bench.bench_simulate,
     spam.train_spam,
     spam.eval_spam,
     spam.bench_spam,

@@ -89,3 +89,36 @@ def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
         f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
         f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}"
     )
+
+
+@click.command("bench-simulate")
+@click.option("--comments", default=100_000, show_default=True, help="Stored comments to seed and replay.")
+@click.option("--runs", default=3, show_default=True, help="Each figure is the fastest of this many runs.")
+@click.option("--reuse", is_flag=True, help="Replay an earlier seed of the same size instead of seeding again.")
+def bench_simulate(comments: int, runs: int, reuse: bool) -> None:
+    """Seed a site with scored comments over 30 days; time the policy simulator over them beside the
+    floor (its own query alone)."""
+    from sqlalchemy import func, select
+
+    from services.bench.simulate import SITE, measure, seed
+    from shared.db import session_scope
+    from shared.migrate import upgrade
+    from shared.models import Comment, Site
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        site_id = session.scalar(select(Site.id).where(Site.name == SITE))
+        stored = session.scalar(select(func.count()).where(Comment.site_id == site_id)) if site_id else 0
+        if not (reuse and stored == comments):
+            click.echo(f"seeding {comments} comments ...")
+            site_id = seed(session, comments)
+    assert site_id is not None
+    timings = {t.name: t for t in measure(settings, site_id, runs)}
+    for t in timings.values():
+        click.echo(f"{t.name:>10}: {t.replayed} comments in {t.seconds:.2f} s")
+    floor = timings["floor"].seconds
+    click.echo(
+        f"simulate_s={timings['everything'].seconds:.2f} thresholds_only_s={timings['thresholds'].seconds:.2f} "
+        f"floor_s={floor:.2f} ratio_to_floor={timings['everything'].seconds / floor:.1f} comments={comments}"
+    )

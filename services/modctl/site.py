@@ -77,6 +77,11 @@ def _word_file(path: Path) -> list[str]:
 )
 @click.option("--new-author-review", type=int, help="Review every author's comments until N are approved (0: off).")
 @click.option(
+    "--edit-after-reject",
+    type=click.Choice(["review", "reject"]),
+    help="What an edit of a comment a moderator rejected does: go to review (default) or stay rejected.",
+)
+@click.option(
     "--language", type=click.Choice([m.value for m in Language]), help="The language moderators of this site read."
 )
 @click.option("--callback-url", help="Where decisions are POSTed (signed).")
@@ -91,12 +96,14 @@ def site_set(
     banned_words_file: Path | None,
     suspect_words_file: Path | None,
     new_author_review: int | None,
+    edit_after_reject: str | None,
     language: str | None,
     callback_url: str | None,
 ) -> None:
     """Change a site's policy; prints the whole policy as stored. Nothing is stored if any value is wrong."""
     from pydantic import ValidationError
 
+    from moderation.moderators.policy_changes import change_policy
     from shared.db import session_scope
     from shared.site_lifecycle import record_change
     from shared.site_policy import SitePolicy, load_site_policy
@@ -111,6 +118,7 @@ def site_set(
             "mode": mode,
             "language": language,
             "new_author_review": new_author_review,
+            "edit_after_reject": edit_after_reject,
             "review": {**current.review, **_thresholds(review, "--review")},
             "reject": {**current.reject, **_thresholds(reject, "--reject")},
             "banned_words": [w for w in [*banned, *banned_word] if w.lower() not in removed],
@@ -123,17 +131,13 @@ def site_set(
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise click.UsageError(f"nothing changed: {problems}") from None
-        found.policy = policy.model_dump(exclude_defaults=True)
         if callback_url is not None:
             found.callback_url = callback_url or None
-        record_change(
-            session,
-            found,
-            SiteAction.SET_POLICY,
-            actor=operator_actor(),
-            policy=found.policy,
-            callback_url=found.callback_url,
-        )
+        changed = change_policy(session, found, policy, actor=operator_actor(), callback_url=found.callback_url)
+        if changed is None and callback_url is not None:  # only the callback URL: still an audit row
+            record_change(
+                session, found, SiteAction.SET_POLICY, actor=operator_actor(), callback_url=found.callback_url
+            )
     click.echo(
         json.dumps(
             {"site": site_name, "callback_url": found.callback_url, "policy": policy.model_dump()},

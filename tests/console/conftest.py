@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from moderation.moderators import accounts as moderators
 from moderation.moderators.accounts import create_moderator
 from shared.models import Comment, Verdict
+from tests.support.browser import browser, console_url  # noqa: F401 (fixtures for the browser tests)
 from tests.support.factories import make_comment
 
 PASSWORD = "correct horse battery"

@@ -153,6 +153,7 @@ def test_ban_rejects_the_authors_waiting_comments_and_restricts_them(moderator_c
         duration="ban",
         reason="insult",
         comment_id=str(first.id),
+        confirm="1",
     )
 
     assert status(db, first.id) == status(db, second.id) == "rejected" and status(db, other.id) == "review"
@@ -167,7 +168,9 @@ def test_ban_rejects_the_authors_waiting_comments_and_restricts_them(moderator_c
 def test_suspend_for_seven_days_and_undo_lifts_it(moderator_client, held, db, site):
     comment = held(author_id="hothead")
 
-    post(moderator_client, "/console/authors/ban", site_id=str(site.id), author_id="hothead", duration="7d")
+    post(
+        moderator_client, "/console/authors/ban", site_id=str(site.id), author_id="hothead", duration="7d", confirm="1"
+    )
 
     restriction = db.scalar(select(AuthorRestriction))
     assert restriction.kind == "suspend"
@@ -182,6 +185,26 @@ def test_suspend_for_seven_days_and_undo_lifts_it(moderator_client, held, db, si
 
 
 def test_a_ban_needs_a_known_site_and_a_valid_duration(moderator_client, site, db):
-    post(moderator_client, "/console/authors/ban", site_id=str(site.id), author_id="x", duration="forever-ish")
-    post(moderator_client, "/console/authors/ban", site_id="999", author_id="x", duration="ban")
+    post(
+        moderator_client,
+        "/console/authors/ban",
+        site_id=str(site.id),
+        author_id="x",
+        duration="forever-ish",
+        confirm="1",
+    )
+    post(moderator_client, "/console/authors/ban", site_id="999", author_id="x", duration="ban", confirm="1")
     assert actions(db) == []
+
+
+def test_a_ban_is_confirmed_first_saying_what_it_will_do(moderator_client, held, db, site):
+    held(author_id="troll", author_name="Тролль Петрович")
+    held(author_id="troll", author_name="Тролль Петрович")
+
+    asked = post(moderator_client, "/console/authors/ban", site_id=str(site.id), author_id="troll", duration="7d")
+
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and actions(db) == []
+    assert "Тролль Петрович" in page and "на 7 дней" in page
+    assert "2 комментария, ждущих модератора, будут отклонены" in page
+    assert 'name="confirm" value="1"' in page and 'name="author_id" value="troll"' in page

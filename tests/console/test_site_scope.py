@@ -75,9 +75,17 @@ def test_another_sites_comments_authors_and_actions_are_answered_as_not_found(cl
     refused = [
         _post(anna, f"/console/comments/{theirs}/decide", decision="reject", reason="insult"),
         _post(anna, "/console/comments/bulk", ids=[two_sites["mine"], theirs], decision="reject", reason="insult"),
-        _post(anna, "/console/authors/ban", site_id=two_sites["pskov"], author_id="u-p", duration="ban"),
+        _post(anna, "/console/authors/ban", site_id=two_sites["pskov"], author_id="u-p", duration="ban", confirm="1"),
         # Her own site, but naming another site's comment as the reason for the ban.
-        _post(anna, "/console/authors/ban", site_id=site.id, author_id="u-l", duration="ban", comment_id=theirs),
+        _post(
+            anna,
+            "/console/authors/ban",
+            site_id=site.id,
+            author_id="u-l",
+            duration="ban",
+            comment_id=theirs,
+            confirm="1",
+        ),
         _post(anna, "/console/actions/undo", action=[on_pskov.action.id]),
     ]
 

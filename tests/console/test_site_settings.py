@@ -15,6 +15,7 @@ GOOD = {
     "banned_words": "казино*\nставки",
     "suspect_words": "займ, кредит",
     "new_author_review": "3",
+    "edit_after_reject": "reject",
 }
 
 
@@ -44,7 +45,7 @@ def test_an_admin_saves_a_policy_the_workers_can_load(admin_client, site, db):
 
     assert response.status_code == 302
     policy = load_site_policy(stored_policy(db, site.id))
-    assert policy.mode == "post" and policy.new_author_review == 3
+    assert policy.mode == "post" and policy.new_author_review == 3 and policy.edit_after_reject == "reject"
     assert policy.review == {"toxicity": 0.6} and policy.reject == {"toxicity": 0.95, "spam": 0.8}
     assert policy.banned_words == ["казино*", "ставки"] and policy.suspect_words == ["займ", "кредит"]
     page = admin_client.get(f"/console/settings?site={site.id}").get_data(as_text=True)

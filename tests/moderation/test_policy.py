@@ -1,10 +1,15 @@
 """Thresholds turn scores into approve / review / reject, and say which rule decided."""
 
-from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
+import random
+
+import numpy as np
+
+from moderation.pipeline.policy import Policy, decide, matched_words_reasons, site_policy, threshold_decisions
 from moderation.scoring import Match, ToxicityResult
-from shared.categories import CATEGORIES
+from shared.categories import CATEGORIES, POLICY_SCORES
 from shared.settings import PolicySettings
 from shared.site_policy import SitePolicy
+from shared.vocabulary import DECISIONS_BY_SEVERITY
 
 
 def result(**scores: float) -> dict[str, float]:
@@ -68,3 +73,22 @@ def test_matched_words_are_reported_with_their_spans():
             "message": "obscene: хyй",
         }
     ]
+
+
+def test_the_simulators_decisions_over_many_comments_are_the_workers_decision_for_each():
+    rng = random.Random(18)
+    for _ in range(50):
+        # Thresholds anywhere from 0 to "off" (above 1), scores with some categories missing, some
+        # exactly on a threshold.
+        review = {c: rng.choice([0.3, 0.5, 0.6, 1.5, rng.random()]) for c in POLICY_SCORES if rng.random() < 0.8}
+        reject = {c: rng.choice([0.6, 0.9, 2.0, rng.random()]) for c in POLICY_SCORES if rng.random() < 0.8}
+        policy = Policy(review=review, reject=reject)
+        comments = [
+            {c: rng.choice([0.5, 0.6, 0.9, rng.random()]) for c in POLICY_SCORES if rng.random() < 0.9}
+            for _ in range(40)
+        ]
+        matrix = np.array([[s.get(c, np.nan) for c in POLICY_SCORES] for s in comments])
+
+        many = threshold_decisions(matrix, POLICY_SCORES, policy)
+
+        assert [DECISIONS_BY_SEVERITY[d] for d in many] == [decide(s, policy)[0] for s in comments]

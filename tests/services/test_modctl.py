@@ -181,6 +181,8 @@ def test_site_set_changes_the_policy_the_workers_apply(modctl, db, site, tmp_pat
         "митинг",
         "--new-author-review",
         "3",
+        "--edit-after-reject",
+        "reject",
     )
 
     assert result.exit_code == 0, result.output
@@ -193,6 +195,7 @@ def test_site_set_changes_the_policy_the_workers_apply(modctl, db, site, tmp_pat
         "banned_words": ["казино*", "ставки"],
         "suspect_words": ["митинг"],
         "new_author_review": 3,
+        "edit_after_reject": "reject",
     }
     removed = modctl("site", "set", "--site", "luki", "--remove-word", "ставки")
     assert json.loads(removed.output)["policy"]["banned_words"] == ["казино*"]
@@ -344,3 +347,41 @@ def test_a_second_site_of_the_same_name_is_one_line_and_changes_nothing(tmp_path
     again = _modctl_in(tmp_path, "site", "create", "--name", "luki", **env)
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert again.stderr.startswith("Error: nothing changed, it would repeat what exists: UNIQUE constraint failed")
+
+
+def test_policy_simulate_compares_a_proposal_with_the_current_policy_and_changes_nothing(modctl, db, site):
+    from tests.support.history import seed_history
+
+    seed_history(db, site.id)  # worked out by hand in tests/moderation/test_policy_simulator.py
+    proposal = ("--set", "review.toxicity=0.7", "--set", "banned_words=казино*", "--set", "new_author_review=1")
+    period = ("--site", "luki", "--from", "2026-11-01", "--to", "2026-11-02")
+
+    shown = modctl("policy", "simulate", *period, *proposal)
+    figures = json.loads(modctl("policy", "simulate", *period, *proposal, "--json").output)
+
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"held for review\s+3\s+1\n", shown.output)
+    assert re.search(r"of 2 moderators rejected: would pass\s+0\s+1\n", shown.output)
+    assert "Ну и бред" in shown.output  # the one they rejected that the proposal would pass
+    assert (figures["current"]["held"], figures["proposed"]["held"]) == (3, 1)
+    assert figures["proposed"]["held_per_day"] == {"2026-11-01": 1, "2026-11-02": 0}
+    assert figures["proposed"]["policy"]["banned_words"] == ["казино*"]
+    assert db.execute(text("SELECT policy FROM sites WHERE name = 'luki'")).scalar_one() in ({}, "{}")
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("--set", "review.rudeness=0.5"), "unknown categories ['rudeness']"),
+        (("--set", "colour=red"), "unknown setting"),
+        (("--set", "review.toxicity"), "write KEY=VALUE"),
+        (("--to", "2026-10-01"), "ends (2026-10-01) before it begins"),
+        (("--from", "1 ноября"), "YYYY-MM-DD"),
+    ],
+)
+def test_policy_simulate_refuses_a_wrong_proposal_saying_why(modctl, site, args, problem):
+    period = {"--site": "luki", "--from": "2026-11-01", "--to": "2026-11-02"}
+    period.update(dict(zip(args[::2], args[1::2], strict=True)))
+    result = modctl("policy", "simulate", *[part for pair in period.items() for part in pair])
+
+    assert result.exit_code == 2 and problem in result.output

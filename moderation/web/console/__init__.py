@@ -9,9 +9,11 @@ from moderation.web.console import (  # noqa: F401 (routes register on import)
     action_views,
     admin_views,
     auth,
+    author_views,
     delivery_views,
     errors,
     queue_views,
+    simulator_views,
     site_views,
 )
 from moderation.web.console.blueprint import bp

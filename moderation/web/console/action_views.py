@@ -7,10 +7,11 @@ and a flash message with an Undo button; the page's script (fetch, Accept: JSON)
 
 from datetime import timedelta
 
-from flask import flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from moderation.moderators.decisions import (
@@ -27,7 +28,8 @@ from moderation.web.console.blueprint import bp, wants_json
 from moderation.web.console.i18n import DECISION_ERRORS, REJECT_REASON_LABELS, SUSPENSIONS, label
 from moderation.web.console.scope import sees_actions, sees_comments, sees_site
 from moderation.web.enqueue import enqueue_outcomes
-from shared.models import Site, utcnow
+from shared.models import Comment, Site, utcnow
+from shared.vocabulary import WAITING_STATUSES
 from shared.web.session import get_session
 
 
@@ -114,6 +116,8 @@ def ban() -> Response | tuple[Response, int]:
         return _not_found()
     if site is None or not author_id or (duration != "ban" and duration not in SUSPENSIONS):
         return _failed(_("Choose the author and how long."), 400)
+    if request.form.get("confirm") != "1":  # the page's script asks in a dialog; without it, this page asks
+        return _confirm_ban(site, author_id, duration)
     until = utcnow() + timedelta(days=SUSPENSIONS[duration][0]) if duration in SUSPENSIONS else None
     try:
         outcome = ban_author(
@@ -129,6 +133,25 @@ def ban() -> Response | tuple[Response, int]:
         return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
     message = _("Author suspended %(how_long)s", how_long=SUSPENSIONS[duration][1]) if until else _("Author banned")
     return _done([outcome], message)
+
+
+def _confirm_ban(site: Site, author_id: str, duration: str) -> Response:
+    """What the ban will do, and a button to go ahead: a ban is one click away from a mistake."""
+    db = get_session()
+    of_author = (Comment.site_id == site.id) & (Comment.author_id == author_id)
+    name = db.scalar(select(Comment.author_name).where(of_author).order_by(Comment.id.desc()).limit(1))
+    waiting = db.scalar(select(func.count()).where(of_author, Comment.status.in_(WAITING_STATUSES))) or 0
+    page = render_template(
+        "confirm_ban.html",
+        site=site,
+        author_id=author_id,
+        author_name=name or author_id,
+        duration=duration,
+        waiting=waiting,
+        fields={k: v for k, v in request.form.items() if k not in ("csrf_token", "confirm")},
+        back=_back(),
+    )
+    return Response(page)
 
 
 @bp.post("/actions/undo")

@@ -17,20 +17,24 @@ from flask_login import current_user
 from shared.categories import SCORE_LABELS
 from shared.i18n import DEFAULT_LANGUAGE, TRANSLATIONS_DIR
 from shared.vocabulary import REJECT_REASON_LABELS as REASON_MESSAGES
-from shared.vocabulary import ActionKind, CommentStatus, Language, Queue, QueueSort
+from shared.vocabulary import REPORT_REASON_LABELS as REPORT_MESSAGES
+from shared.vocabulary import ActionKind, CommentStatus, Decision, Language, Queue, QueueSort
 
 # Why moderation.moderators.decisions refused an action, by its code (its own messages are English, for the API).
 DECISION_ERRORS = {
     "not_found": _l("That comment or action does not exist."),
     "superseded": _l("The comment has been decided or edited since."),
     "already_undone": _l("That action is already undone."),
-    "not_undoable": _l("An undo cannot be undone; take the action again instead."),
+    "not_undoable": _l("That action cannot be undone; take it again instead."),
+    "empty_note": _l("A note needs some text."),
+    "note_too_long": _l("A note is at most 2000 characters."),
     "invalid_reason": _l("Choose one of the listed reasons."),
     "invalid_decision": _l("Choose approve or reject."),
     "invalid_until": _l("A suspension must end in the future."),
 }
 
 REJECT_REASON_LABELS = {reason: _l(label) for reason, label in REASON_MESSAGES.items()}
+REPORT_REASON_LABELS = {reason: _l(label) for reason, label in REPORT_MESSAGES.items()}
 CATEGORY_LABELS = {
     **{score: _l(label) for score, label in SCORE_LABELS.items()},
     "banned_words": _l("banned word"),
@@ -41,6 +45,11 @@ STATUS_LABELS = {
     CommentStatus.REVIEW: _l("waiting for review"),
     CommentStatus.APPROVED: _l("approved"),
     CommentStatus.REJECTED: _l("rejected"),
+}
+DECISION_LABELS = {
+    Decision.APPROVE: _l("approve"),
+    Decision.REVIEW: _l("to review"),
+    Decision.REJECT: _l("reject"),
 }
 # "pending" is the machine's queue, not a moderator's: the console does not offer it.
 QUEUE_LABELS = {
@@ -61,6 +70,7 @@ ACTION_LABELS = {
     ActionKind.BAN: _l("author ban"),
     ActionKind.SUSPEND: _l("author suspension"),
     ActionKind.UNDO: _l("undo of"),
+    ActionKind.NOTE: _l("note on the author"),
 }
 SUSPENSIONS = {"1d": (1, _l("for 1 day")), "7d": (7, _l("for 7 days")), "30d": (30, _l("for 30 days"))}
 LANGUAGE_NAMES = {Language.RU: "Русский", Language.EN: "English"}
@@ -88,8 +98,10 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         REJECT_REASON_LABELS=REJECT_REASON_LABELS,
+        REPORT_REASON_LABELS=REPORT_REASON_LABELS,
         CATEGORY_LABELS=CATEGORY_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        DECISION_LABELS=DECISION_LABELS,
         QUEUE_LABELS=QUEUE_LABELS,
         SORT_LABELS=SORT_LABELS,
         ACTION_LABELS=ACTION_LABELS,

@@ -59,6 +59,7 @@ def parse_policy(form: MultiDict[str, str]) -> tuple[SitePolicy | None, list[str
         "banned_words": _words(form.get("banned_words", "")),
         "suspect_words": _words(form.get("suspect_words", "")),
         "new_author_review": _integer(form.get("new_author_review", ""), errors),
+        "edit_after_reject": form.get("edit_after_reject", "review"),
     }
     try:
         policy = SitePolicy.model_validate(data)
@@ -74,6 +75,7 @@ def form_values(policy: SitePolicy) -> dict[str, str]:
         "mode": policy.mode,
         "language": policy.language,
         "new_author_review": str(policy.new_author_review),
+        "edit_after_reject": policy.edit_after_reject,
         "banned_words": "\n".join(policy.banned_words),
         "suspect_words": "\n".join(policy.suspect_words),
     }

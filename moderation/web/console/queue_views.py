@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from moderation.moderators import queue as queues
+from moderation.moderators.versions import edit_history
 from moderation.web.console.blueprint import bp
 from moderation.web.console.i18n import QUEUE_LABELS
 from moderation.web.console.scope import sees_site, visible_sites
@@ -27,22 +29,34 @@ class QueueView:
     sort: str
     search: str
     page: int
+    article: str | None = None  # one story's comments; an article id means something on its site only
 
     @classmethod
     def from_args(cls) -> "QueueView":
         queue, sort = request.args.get("queue", Queue.REVIEW), request.args.get("sort", QueueSort.NEWEST)
+        site_id = request.args.get("site", type=int)
         return cls(
-            site_id=request.args.get("site", type=int),
+            site_id=site_id,
             queue=queue if queue in CONSOLE_QUEUES else Queue.REVIEW,
             sort=sort if sort in tuple(QueueSort) else QueueSort.NEWEST,
             search=request.args.get("q", "").strip()[:200],
             page=max(request.args.get("page", 1, type=int), 1),
+            article=(request.args.get("article") or None) if site_id is not None else None,
         )
 
     def args(self, **changes: object) -> dict[str, object]:
         """Query arguments for a link to this view with some of them changed (empty ones left out)."""
-        values = {"site": self.site_id, "queue": self.queue, "sort": self.sort, "q": self.search, "page": self.page}
-        return {key: value for key, value in {**values, **changes}.items() if value not in (None, "", 1)}
+        values = {
+            "site": self.site_id,
+            "article": self.article,
+            "queue": self.queue,
+            "sort": self.sort,
+            "q": self.search,
+            "page": self.page,
+        }
+        wanted = {**values, **changes}
+        # Page 1 is the default; site 1 is a site like any other (it once fell out with the page).
+        return {key: value for key, value in wanted.items() if value not in (None, "") and (key, value) != ("page", 1)}
 
 
 def site_ids(view_site: int | None, sites: list[Site]) -> list[int]:
@@ -67,20 +81,53 @@ def queue() -> str:
     ids = site_ids(view.site_id, sites)
     db, per_page = get_session(), current_app.config["SETTINGS"].console.page_size
     page = queues.list_queue(
-        db, ids, view.queue, sort=view.sort, search=view.search or None, page=view.page, per_page=per_page
+        db,
+        ids,
+        view.queue,
+        sort=view.sort,
+        search=view.search or None,
+        article=view.article,
+        page=view.page,
+        per_page=per_page,
     )
     return render_template(
         "queue.html",
         view=view,
         sites=sites,
         page=page,
-        counts=queues.queue_counts(db, ids),
-        newest_id=queues.newest_id(db, ids, view.queue),
+        article=_article(ids, view.article),
+        counts=queues.queue_counts(db, ids, view.article),
+        newest_id=queues.newest_id(db, ids, view.queue, view.article),
         queues=CONSOLE_QUEUES,
         reasons=REJECT_REASONS,
         poll_interval_s=current_app.config["SETTINGS"].console.poll_interval_s,
         comments_label=comments_label,
     )
+
+
+def _article(site_ids: list[int], article: str | None) -> dict[str, str | None] | None:
+    """The story a view is limited to, with its title as its latest comment names it."""
+    if article is None:
+        return None
+    title = get_session().scalar(
+        select(Comment.article_title)
+        .where(Comment.site_id.in_(site_ids), Comment.article_id == article)
+        .order_by(Comment.id.desc())
+        .limit(1)
+    )
+    return {"id": article, "title": title}
+
+
+@bp.get("/articles")
+@login_required
+def articles() -> str:
+    """The stories with comments, and how many of them wait in each queue ("moderate this story")."""
+    sites = visible_sites()
+    site_id = request.args.get("site", type=int)
+    page = queues.article_counts(
+        get_session(), site_ids(site_id, sites), page=max(request.args.get("page", 1, type=int), 1)
+    )
+    return render_template("articles.html", page=page, sites=sites, site_id=site_id)
 
 
 @bp.get("/comments/<id:comment_id>")
@@ -91,7 +138,11 @@ def comment(comment_id: int) -> str:
     if row is None or not sees_site(row.site_id):
         abort(404)
     return render_template(
-        "comment.html", card=queues.comment_detail(db, row), reasons=REJECT_REASONS, sites=visible_sites()
+        "comment.html",
+        card=queues.comment_detail(db, row),
+        history=edit_history(db, row),
+        reasons=REJECT_REASONS,
+        sites=visible_sites(),
     )
 
 
@@ -102,7 +153,15 @@ def queue_state() -> Response:
     view, db = QueueView.from_args(), get_session()
     ids = site_ids(view.site_id, visible_sites())
     after = request.args.get("after", 0, type=int)
-    newest = queues.newest_id(db, ids, view.queue)
-    arrived = queues.count_newer(db, ids, view.queue, after) if newest > after else 0
+    newest = queues.newest_id(db, ids, view.queue, view.article)
+    arrived = queues.count_newer(db, ids, view.queue, after, view.article) if newest > after else 0
     label = ngettext("%(num)d new comment — show", "%(num)d new comments — show", arrived)
-    return jsonify(newest_id=newest, new=arrived, label=label, counts=queues.queue_counts(db, ids))
+    total = queues.count_matching(db, ids, view.queue, view.search or None, view.article)
+    return jsonify(
+        newest_id=newest,
+        new=arrived,
+        label=label,
+        counts=queues.queue_counts(db, ids, view.article),
+        total=total,
+        total_label=comments_label(total),
+    )

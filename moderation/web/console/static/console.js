@@ -24,6 +24,7 @@
 
   // Messages are built from text nodes only: nothing the server returns is parsed as HTML.
   function showFlash(message, ok, undoIds) {
+    if (!message) return;
     var box = document.getElementById("flash"), line = document.createElement("div");
     line.className = "flash " + (ok ? "flash-action" : "flash-error");
     var text = document.createElement("span");
@@ -72,20 +73,89 @@
     var affected = form.id === "bulk"
       ? cards().filter(function (c) { return c.querySelector(".pick").checked; })
       : [form.closest(".card")];
-    post(form.action, body).then(function (reply) {
+    post(form.getAttribute("action"), body).then(function (reply) {
       showFlash(reply.message, reply.ok, reply.undo);
       if (reply.ok) { clearDecided(affected); refreshState(); }
     }).catch(function () { form.submit(); });  // no JSON: fall back to the plain form
   }
 
-  if (queue) {
-    document.addEventListener("submit", function (event) {
-      var form = event.target;
-      if (!(form.closest(".card") || form.id === "bulk") || !form.matches("[method=post]")) return;
-      // A ban also rejects the author's other waiting comments: let the page reload to show that.
-      if (form.dataset.action === "ban") return;
+  // A ban is asked about first: who, for how long, and how many waiting comments it rejects. The
+  // form then goes as a plain form (the page reloads to show the author's other comments leave).
+  var banDialog = document.getElementById("confirm-ban");
+  function confirmBan(form) {
+    var duration = form.querySelector("select[name=duration]");
+    banDialog.querySelector(".what").textContent = form.dataset.confirm;
+    banDialog.querySelector(".how-long").textContent = duration.options[duration.selectedIndex].text;
+    banDialog.returnValue = "";
+    banDialog.onclose = function () {
+      if (banDialog.returnValue !== "confirm") return;
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden"; confirmed.name = "confirm"; confirmed.value = "1";
+      form.appendChild(confirmed);
+      form.submit();
+    };
+    banDialog.showModal();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.action === "ban" && banDialog && !form.querySelector("input[name=confirm]")) {
       event.preventDefault();
-      submitAction(form, event.submitter);
+      confirmBan(form);
+      return;
+    }
+    if (form.matches("[data-drawer-form]")) { event.preventDefault(); submitInDrawer(form, event.submitter); return; }
+    if (!queue || !(form.closest(".card") || form.id === "bulk") || !form.matches("[method=post]")) return;
+    if (form.dataset.action === "ban") return;
+    event.preventDefault();
+    submitAction(form, event.submitter);
+  });
+
+  // The author drawer: the author's page, shown over the side of the queue rather than in its place.
+  var drawer = document.getElementById("drawer");
+  function openDrawer(url) {
+    var separator = url.indexOf("?") < 0 ? "?" : "&";
+    return fetch(url + separator + "drawer=1", { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); throw new Error("logged out"); }
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        // Our own server-rendered template (every value escaped there); parsed inertly, no scripts run.
+        var found = new DOMParser().parseFromString(html, "text/html").querySelector(".author-drawer");
+        drawer.replaceChildren(document.importNode(found, true));
+        drawer.dataset.url = url;
+        drawer.hidden = false;
+        document.body.classList.add("drawer-open");
+        drawer.querySelector("[data-close-drawer]").focus();
+      });
+  }
+  function closeDrawer() {
+    drawer.hidden = true;
+    document.body.classList.remove("drawer-open");
+  }
+  function submitInDrawer(form, submitter) {
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.set(submitter.name, submitter.value);
+    // getAttribute: form.action would be the form's own button named "action" (an undo's).
+    post(form.getAttribute("action"), body).then(function (reply) {
+      showFlash(reply.message, reply.ok);
+      if (reply.ok) openDrawer(drawer.dataset.url);
+    }).catch(function () { form.submit(); });
+  }
+  if (drawer) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-drawer]");
+      if (link && !(event.ctrlKey || event.metaKey || event.shiftKey || event.button)) {
+        event.preventDefault();
+        openDrawer(link.href).catch(function () { window.location.href = link.href; });
+      } else if (event.target.closest("[data-close-drawer]")) {
+        closeDrawer();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !drawer.hidden) closeDrawer();
     });
   }
 
@@ -93,6 +163,7 @@
 
   document.addEventListener("keydown", function (event) {
     if (!queue || event.ctrlKey || event.metaKey || event.altKey) return;
+    if ((drawer && !drawer.hidden) || (banDialog && banDialog.open)) return;  // keys are the drawer's, the dialog's
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName) && event.target.type !== "checkbox") return;
     var card = selected();
     if (event.key === "j") move(1);
@@ -124,6 +195,8 @@
         var link = document.getElementById("new-comments");
         link.hidden = state.new === 0;
         link.textContent = state.label;
+        var total = document.querySelector(".summary .total");
+        if (total) total.textContent = state.total_label;
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ });
   }
