@@ -38,11 +38,22 @@ def _ip_text(value: object) -> object:
     return value
 
 
+# What a comment's or an account's time may be. Bounded well inside what both databases and Python
+# read back: "9999-12-31T23:59:59-14:00" is year 10000 in UTC, which PostgreSQL stores and psycopg
+# cannot return, so every later read of the row (and of its worker batch) failed.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
 def _as_utc(value: datetime | None) -> datetime | None:
     # Sites often send local-less timestamps; they are read as UTC rather than refused.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    if value is None:
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)")
+    return value.astimezone(UTC)
 
 
 class Strict(BaseModel):

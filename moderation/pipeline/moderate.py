@@ -97,15 +97,26 @@ def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicitySco
     return {row.comment_id: row.id for row in inserted}
 
 
-def _set_statuses(session: Session, batch: list[Decided]) -> None:
-    """One UPDATE per decision; only the version scored: a newer edit stays pending for its own verdict."""
+def _claim_statuses(session: Session, batch: list[Decided]) -> list[Decided]:
+    """Set each comment's status, only where it is still pending at the version scored; those set.
+
+    Conditional, so a moderator's decision taken while the batch was scored is never overwritten,
+    and a newer edit stays pending for its own verdict. The UPDATE locks the rows it matches: a
+    concurrent worker (or moderator) waits for this transaction and then finds the row decided.
+    """
+    claimed: set[int] = set()
     for decision in {d.decision for d in batch}:
         scored = [(d.comment.id, d.comment.version) for d in batch if d.decision == decision]
-        session.execute(
-            update(Comment)
-            .where(tuple_(Comment.id, Comment.version).in_(scored))
-            .values(status=decision.status, updated_at=utcnow())
+        claimed.update(
+            session.scalars(
+                update(Comment)
+                .where(tuple_(Comment.id, Comment.version).in_(scored), Comment.status == CommentStatus.PENDING)
+                .values(status=decision.status, updated_at=utcnow())
+                .returning(Comment.id)
+                .execution_options(synchronize_session=False)
+            )
         )
+    return [d for d in batch if d.comment.id in claimed]
 
 
 def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
@@ -211,13 +222,14 @@ def moderate_comments(
             reported=reported,
         )
     SCORING_BATCH_COMMENTS.observe(len(batch))
-    verdict_ids = _record_verdicts(session, batch, scorer)
-    recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
-    _set_statuses(session, recorded)
+    posted_at = {d.comment.id: d.comment.updated_at for d in batch}  # before the UPDATE moves it
+    claimed = _claim_statuses(session, batch)  # the rest: a moderator or another worker was first
+    verdict_ids = _record_verdicts(session, claimed, scorer)
+    recorded = [d for d in claimed if d.comment.id in verdict_ids]
     for d in recorded:
         log.info("comment %s v%s: %s", d.comment.id, d.comment.version, d.decision)
         # updated_at: when the text being scored was posted (an edit moves it; nothing else does while pending)
-        count_verdict(session, d.decision, "auto", posted_at=d.comment.updated_at)
+        count_verdict(session, d.decision, "auto", posted_at=posted_at[d.comment.id])
     return Moderated(_owe_callbacks(session, recorded, verdict_ids), _record_events(session, recorded))
 
 
