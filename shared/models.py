@@ -128,6 +128,11 @@ class Comment(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     # Last time this comment was put on the queue; the sweeper re-enqueues stale pending ones.
     queued_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Scoring this comment raised this many times in a row (alone, not only in a batch); at
+    # MOD_QUARANTINE_AFTER_FAILURES it is quarantined: still pending, but neither swept nor scored
+    # again until an edit. The console shows it, /metrics counts it.
+    scoring_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quarantined_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     site: Mapped[Site] = relationship()
 

@@ -231,6 +231,9 @@ class Settings(BaseSettings):
     """The longest comment text accepted (422 above)."""
     pending_requeue_after_s: int = 120
     """A comment or message still pending this long after it was queued is queued again by the sweeper."""
+    quarantine_after_failures: int = Field(default=3, ge=1)
+    """A comment whose scoring failed this many times on its own (not only in a batch) is quarantined: it
+    stays pending, shown as such in the console and counted in /metrics, and is not re-sent by the sweeper."""
     sweep_interval_s: float = 30.0
     """How often beat runs the sweeps (stale pending work, alert digests that fell due)."""
     demo_site_key: str | None = None

@@ -218,6 +218,9 @@ def comment_cards(session: Session, comments: Sequence[Comment]) -> list[dict[st
                 else {"id": parent.id, "author_name": parent.author_name, "text": parent.text, "status": parent.status},
                 "verdict": _verdict(verdict),
                 "open_reports": reports.get(c.id, 0),
+                # Scoring kept failing: it waits for a human (or an edit), not for the worker.
+                "quarantined": c.quarantined_at is not None,
+                "scoring_failures": c.scoring_failures,
                 "posted_at": _iso(c.posted_at or c.created_at),
                 "updated_at": _iso(c.updated_at),
             }

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import case, select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
@@ -50,10 +50,10 @@ class Decided:
 
 
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
-    """The comments still waiting, in the given order; decided or unknown ids drop out."""
+    """The comments still waiting, in the given order; decided, quarantined or unknown ids drop out."""
     rows = session.scalars(
         select(Comment)
-        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING, Comment.quarantined_at.is_(None))
         .options(joinedload(Comment.site))
     ).unique()
     by_id = {comment.id: comment for comment in rows}
@@ -233,13 +233,34 @@ def moderate_comments(
     return Moderated(_owe_callbacks(session, recorded, verdict_ids), _record_events(session, recorded))
 
 
+def record_scoring_failure(session: Session, comment_id: int, *, quarantine_after: int) -> bool:
+    """Count a failure to score this comment alone; True when this one quarantined it.
+
+    Written without reading the row: the failure may be that the row cannot be read.
+    """
+    failures = Comment.scoring_failures + 1
+    quarantined = session.scalar(
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING, Comment.quarantined_at.is_(None))
+        .values(
+            scoring_failures=failures,
+            quarantined_at=case((failures >= quarantine_after, utcnow()), else_=None),
+        )
+        .returning(Comment.quarantined_at)
+        .execution_options(synchronize_session=False)
+    )
+    return quarantined is not None
+
+
 def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:
     """Pending comments nobody has queued for a while; marks them queued now."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
     ids = list(
         session.scalars(
             select(Comment.id)
-            .where(Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff)
+            .where(
+                Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff, Comment.quarantined_at.is_(None)
+            )
             .order_by(Comment.queued_at)
             .limit(limit)
         )
