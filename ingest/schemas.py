@@ -56,6 +56,15 @@ def _as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+MAX_IP_CHARS = 45  # the column: the longest IPv6 text, without a zone id ("fe80::1%eth0")
+
+
+def _ip_fits(value: object) -> object:
+    if value is not None and len(str(value)) > MAX_IP_CHARS:
+        raise ValueError(f"must be at most {MAX_IP_CHARS} characters (an IPv6 zone id makes it {len(str(value))})")
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
@@ -80,6 +89,7 @@ class AuthorIn(Strict):
 
     _text = field_validator("registered_at", mode="before")(_timestamp_text)
     _ip = field_validator("ip", mode="before")(_ip_text)
+    _ip_length = field_validator("ip")(_ip_fits)
     _utc = field_validator("registered_at")(_as_utc)
 
 

@@ -15,6 +15,7 @@ from flask import request
 
 from shared.categories import ABOUT, SPAM, Category
 from shared.vocabulary import Language
+from shared.web.json_body import parse_json, unstorable_strings
 
 # Perspective attribute -> our score name (a toxicity category, or the spam score).
 ATTRIBUTES: dict[str, str] = {**{ABOUT[c].perspective: c.value for c in Category}, "SPAM": SPAM}
@@ -104,11 +105,16 @@ def invalid(message: str) -> PerspectiveError:
 def read_body() -> dict[str, Any]:
     """The JSON object in the body, whatever the Content-Type (Google's endpoints do not insist)."""
     try:
-        body = json.loads(request.get_data(cache=False) or b"null")
+        body = parse_json(request.get_data(cache=False) or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid(f"Invalid JSON payload received. {exc}") from exc
     if not isinstance(body, dict):
         raise invalid("Invalid JSON payload received. Expected an object.")
+    # The text has its own messages (_text); any other field (sessionId, communityId, a context
+    # entry...) with text no database keeps is refused here, before it reaches a row.
+    outside_text = {**body, "comment": {k: v for k, v in _object(body, "comment").items() if k != "text"}}
+    for problem in unstorable_strings(outside_text):
+        raise invalid(f"Invalid value at '{problem['field']}': {problem['reason']}.")
     return body
 
 

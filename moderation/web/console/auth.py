@@ -45,7 +45,7 @@ class ConsoleUser:
 
 
 def _load_user(user_id: str) -> ConsoleUser | None:
-    moderator = get_session().get(Moderator, int(user_id)) if user_id.isdigit() else None
+    moderator = get_session().get(Moderator, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
     return ConsoleUser.of(moderator) if moderator is not None and moderator.active else None
 
 
