@@ -102,6 +102,9 @@ def invalid(message: str) -> PerspectiveError:
     return PerspectiveError(400, message)
 
 
+_READ = ("sessionId", "communityId", "clientToken", "languages", "context", "doNotStore", "spanAnnotations")
+
+
 def read_body() -> dict[str, Any]:
     """The JSON object in the body, whatever the Content-Type (Google's endpoints do not insist)."""
     try:
@@ -110,10 +113,12 @@ def read_body() -> dict[str, Any]:
         raise invalid(f"Invalid JSON payload received. {exc}") from exc
     if not isinstance(body, dict):
         raise invalid("Invalid JSON payload received. Expected an object.")
-    # The text has its own messages (_text); any other field (sessionId, communityId, a context
-    # entry...) with text no database keeps is refused here, before it reaches a row.
-    outside_text = {**body, "comment": {k: v for k, v in _object(body, "comment").items() if k != "text"}}
-    for problem in unstorable_strings(outside_text):
+    # The text has its own messages (_text); any other field read (sessionId, communityId, a context
+    # entry...) with text no database keeps is refused here, before it reaches a row. Fields nobody
+    # reads are ignored, as Google's API does.
+    read = {name: body[name] for name in _READ if name in body}
+    read["comment"] = {k: v for k, v in _object(body, "comment").items() if k == "type"}
+    for problem in unstorable_strings(read):
         raise invalid(f"Invalid value at '{problem['field']}': {problem['reason']}.")
     return body
 
