@@ -237,6 +237,9 @@ class Moderator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Part of every console session's id: a logout or a new password moves it on, and the sessions
+    # signed with the old one (a copied cookie too) are no longer accepted.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The sites a moderator works on; none: every site (admins always see every site).
     sites: Mapped[list[Site]] = relationship(secondary="moderator_sites", order_by="Site.name")
 

@@ -1,4 +1,5 @@
-"""Comments whose scoring keeps failing are quarantined; timestamps no reader can read are cleared
+"""Comments whose scoring keeps failing are quarantined; timestamps no reader can read are cleared;
+moderators' session generation (logout and a new password end their sessions)
 
 Revision ID: c4e7a1d9f3b2
 Revises: 8b4d0f2a3c55
@@ -20,6 +21,8 @@ def upgrade() -> None:
     with op.batch_alter_table("comments") as batch:
         batch.add_column(sa.Column("scoring_failures", sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("moderators") as batch:
+        batch.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
     # Before validation bounded them, a site could store times Python cannot read back (year 10000 in
     # UTC): every read of such a row failed, and with it its worker batch. The time is unknown, not kept.
     # (SQLite never held them: Python refused to write them.)
@@ -32,6 +35,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("moderators") as batch:
+        batch.drop_column("session_generation")
     with op.batch_alter_table("comments") as batch:
         batch.drop_column("quarantined_at")
         batch.drop_column("scoring_failures")
