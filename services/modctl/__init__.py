@@ -28,6 +28,7 @@ for command in (
     toxicity.eval_,
     toxicity.bench_speed,
     bench.bench_pipeline,
+    bench.bench_faults,
     bench.bench_ingest,
     bench.bench_analyze,
     spam.train_spam,

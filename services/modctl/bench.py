@@ -89,3 +89,20 @@ def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
         f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
         f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}"
     )
+
+
+@click.command("bench-faults")
+@click.option("--rate", default=20.0, show_default=True, help="Comments/s posted during each fault.")
+@click.option("--stream-seconds", default=10.0, show_default=True, help="How long the stream runs around a fault.")
+@click.option("--receiver-down-seconds", default=60.0, show_default=True)
+def bench_faults(rate: float, stream_seconds: float, receiver_down_seconds: float) -> None:
+    """The compose layout on its own PostgreSQL and Redis under a stream: kill the moderation worker, restart
+    Redis, stop PostgreSQL for 10 s, take the callback receiver down, race moderators against the worker.
+    One line per fault; lost, duplicated, stuck and overwritten must be 0 (exit status 1 otherwise)."""
+    from services.bench.faults import run_faults, summary
+
+    outcomes = run_faults(rate=rate, stream_s=stream_seconds, receiver_down_s=receiver_down_seconds, echo=click.echo)
+    total = summary(outcomes)
+    click.echo(total.line())
+    if total.lost or total.duplicated or total.stuck or total.overwritten or total.http_5xx:
+        raise SystemExit(1)
