@@ -330,7 +330,17 @@ def _measure(name: str, database_url: str, stream: Stream, humans: dict[int, str
     return outcome
 
 
-def run_faults(*, rate: float, stream_s: float, receiver_down_s: float, echo: Callable[[str], None]) -> list[Outcome]:
+FAULTS = ("worker_kill", "redis_restart", "postgres_stop", "receiver_down", "human_race")
+
+
+def run_faults(
+    *,
+    rate: float,
+    stream_s: float,
+    receiver_down_s: float,
+    echo: Callable[[str], None],
+    only: tuple[str, ...] = FAULTS,
+) -> list[Outcome]:
     """Start everything, inject each fault in turn under the stream, and measure; stops everything after."""
     root = Path(tempfile.mkdtemp(prefix="modsys-faults-"))
     root.chmod(0o755)
@@ -369,7 +379,7 @@ def run_faults(*, rate: float, stream_s: float, receiver_down_s: float, echo: Ca
         base = f"http://127.0.0.1:{web_port}"
         if not _wait(lambda: requests.get(f"{base}/healthz", timeout=1).ok):
             raise RuntimeError(f"the API did not come up; see {root}/web.log")
-        return _inject_all(pg, redis, receiver, layout, base, key, rate, stream_s, receiver_down_s, echo)
+        return _inject_all(pg, redis, receiver, layout, base, key, rate, stream_s, receiver_down_s, echo, only)
     finally:
         layout.stop_all()
         receiver.down()
@@ -391,6 +401,7 @@ def _inject_all(
     stream_s: float,
     receiver_down_s: float,
     echo: Callable[[str], None],
+    only: tuple[str, ...],
 ) -> list[Outcome]:
     settle_s = REQUEUE_AFTER_S + 3 * SWEEP_S + 30
 
@@ -435,6 +446,8 @@ def _inject_all(
     ]
     outcomes = []
     for name, inject in faults:
+        if name not in only:
+            continue
         race = inject is None
         stream = Stream(base, key, rate=rate, rude=race, on_accepted=decide if race else None)
         with stream.running():
