@@ -100,6 +100,11 @@ bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurren
 	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
 	$(BENCH_ENV) $(BIN)/modctl bench-analyze
 
+bench-faults: $(INSTALLED) ## Faults under a stream (worker kill, Redis restart, PostgreSQL stop, receiver down, human races): 0 lost/duplicated/stuck/overwritten
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+	test -x "$$(command -v initdb)" || (echo "bench-faults needs PostgreSQL's initdb and pg_ctl on PATH" >&2; exit 1)
+	$(BIN)/modctl bench-faults
+
 I18N := shared/translations
 I18N_KEYWORDS := -k _l -k N_ -k NP_:1,2 -k phrase -k plural_phrase:1,2
 translations: $(INSTALLED) ## Moderators' texts (console, alerts, reasons): extract, update the ru/en catalogs (translate the new msgstr), compile
@@ -121,4 +126,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help
+.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-faults up down clean help

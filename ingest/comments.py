@@ -49,6 +49,7 @@ def _edit(session: Session, comment: Comment, body: CommentIn) -> None:
     comment.text, comment.text_sha256 = body.text, text_digest(body.text)
     comment.status = CommentStatus.PENDING
     comment.updated_at = comment.queued_at = utcnow()
+    comment.scoring_failures, comment.quarantined_at = 0, None  # a new text gets its own tries
     session.add(CommentVersion(comment_id=comment.id, version=comment.version, text=body.text))
 
 

@@ -38,10 +38,33 @@ def _ip_text(value: object) -> object:
     return value
 
 
+# What a comment's or an account's time may be: years 1970 to 2999 as written. Well inside what both
+# databases and Python read back: "9999-12-31T23:59:59-14:00" is year 10000 in UTC, which PostgreSQL
+# stored and psycopg could not return, so every later read of the row (and of its worker batch) failed.
+YEARS = range(1970, 3000)
+Timestamp = Annotated[
+    datetime,
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^(19[7-9][0-9]|2[0-9]{3})-"}),
+]
+
+
 def _as_utc(value: datetime | None) -> datetime | None:
     # Sites often send local-less timestamps; they are read as UTC rather than refused.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+    if value is None:
+        return value
+    if value.year not in YEARS:
+        raise ValueError(f"must be in the years {YEARS.start} to {YEARS.stop - 1}")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+MAX_IP_CHARS = 45  # the column: the longest IPv6 text, without a zone id ("fe80::1%eth0")
+
+
+def _ip_fits(value: object) -> object:
+    if value is not None and len(str(value)) > MAX_IP_CHARS:
+        raise ValueError(f"must be at most {MAX_IP_CHARS} characters (an IPv6 zone id makes it {len(str(value))})")
     return value
 
 
@@ -65,10 +88,11 @@ class AuthorIn(Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     ip: IpAddress | None = None
     user_agent: Annotated[str, Field(max_length=1000)] | None = None
-    registered_at: datetime | None = None
+    registered_at: Timestamp | None = None
 
     _text = field_validator("registered_at", mode="before")(_timestamp_text)
     _ip = field_validator("ip", mode="before")(_ip_text)
+    _ip_length = field_validator("ip")(_ip_fits)
     _utc = field_validator("registered_at")(_as_utc)
 
 
@@ -79,7 +103,7 @@ class CommentIn(Strict):
     # Checked by text_fits (not blank, within MOD_MAX_TEXT_CHARS); the document states the defaults.
     text: Annotated[str, Field(json_schema_extra={"minLength": 1, "maxLength": 10_000, "pattern": "\\S"})]
     parent_external_id: Id | None = None
-    posted_at: datetime | None = None
+    posted_at: Timestamp | None = None
 
     _text = field_validator("posted_at", mode="before")(_timestamp_text)
     _utc = field_validator("posted_at")(_as_utc)

@@ -14,7 +14,8 @@ from shared import task_names
 from shared.db import session_scope
 from shared.notifications import delivery_task
 from shared.settings import CallbackSettings, NotifySettings
-from shared.vocabulary import NotificationKind
+from shared.targets import TargetRefusedError, check_target
+from shared.vocabulary import ChannelKind, NotificationKind
 from shared.work_metrics import count_try
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,19 @@ def _try_once(
         task.app.send_task(task.name, args=[following])
 
 
+URL_CHANNELS = (ChannelKind.WEBHOOK, ChannelKind.SLACK)  # the channels whose target is a URL a site admin sets
+
+
+def _refused(task: Task, url: str) -> AttemptResult | None:
+    """A failed attempt that no retry can mend, when the target is not one we send to (checked at
+    each delivery: a host name may have been re-pointed since the URL was saved)."""
+    try:
+        check_target(url, allow_private=task.app.settings.allow_private_targets)
+    except TargetRefusedError as exc:
+        return AttemptResult(None, f"refused: {exc}", 0, transient=False)
+    return None
+
+
 # Idempotent, hence acks_late: a try first claims the row (pending, not leased), so a
 # redelivered or swept copy of a delivered notification does nothing.
 @shared_task(name=task_names.DELIVER_CALLBACK, bind=True, acks_late=True)
@@ -64,7 +78,7 @@ def deliver_callback(self: Task, notification_id: int) -> None:
         kind=NotificationKind.SITE_CALLBACK,
         claim_one=claim,
         policy=policy,
-        send=lambda delivery: post_signed(delivery, timeout_s=policy.timeout_s),
+        send=lambda delivery: _refused(self, delivery.url) or post_signed(delivery, timeout_s=policy.timeout_s),
     )
 
 
@@ -114,5 +128,8 @@ def deliver_alert(self: Task, notification_id: int) -> None:
         kind=NotificationKind.MODERATOR_ALERT,
         claim_one=claim_alert,
         policy=policy,
-        send=lambda claimed: channels.send(*claimed, policy, message_id=notification_id),
+        send=lambda claimed: (
+            (_refused(self, claimed[0].target) if claimed[0].kind in URL_CHANNELS else None)
+            or channels.send(*claimed, policy, message_id=notification_id)
+        ),
     )

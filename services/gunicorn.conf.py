@@ -26,6 +26,10 @@ threads = _settings.web_threads
 accesslog = None  # the app writes its own access line (route, request id, site), see shared/web/access_log.py
 logconfig_dict = gunicorn_logconfig(_settings)  # gunicorn's lines in the same format, JSON included
 graceful_timeout = 10
+# A worker stuck this long on one request is restarted. Slow clients are the front's to absorb
+# (nginx buffers whole requests, ops/nginx/modsys.conf): gunicorn has no time limit on reading a body.
+timeout = 30
+keepalive = 5
 
 
 def when_ready(server) -> None:  # type: ignore[no-untyped-def]

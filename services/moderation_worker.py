@@ -7,9 +7,10 @@ from celery.signals import worker_init
 
 from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
+from services.batch_timers import ResetBatchTimers
 from services.worker_observability import observability_step
 from shared import task_names
-from shared.celery_app import create_celery
+from shared.celery_app import batch_prefetch_multiplier, create_celery
 from shared.logging import configure_logging
 from shared.settings import get_settings
 
@@ -25,9 +26,12 @@ settings = get_settings()
 configure_logging(settings)
 celery_app = create_celery(settings, include=["moderation.pipeline.tasks", "moderation.spam.tasks"])
 celery_app.steps["worker"].add(observability_step(settings, task_names.MODERATION_QUEUE, model=_model_in_use))
-# celery-batches needs unlimited prefetch: a batch can only fill from messages already taken.
+celery_app.steps["consumer"].add(ResetBatchTimers)
+# A batch can only fill from messages already taken, so the prefetch must hold a batch; unlimited
+# (0) moved the whole backlog into the worker's unacknowledged set, where the queue length no
+# longer shows it. Two batches per pool process: one being scored, the next filling.
 # (The command-line --prefetch-multiplier does not override the app's configured value.)
-celery_app.conf.worker_prefetch_multiplier = 0
+celery_app.conf.worker_prefetch_multiplier = batch_prefetch_multiplier(settings)
 
 
 @worker_init.connect

@@ -148,6 +148,20 @@ def _body(model: str, required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": _ref(model)}}}
 
 
+def _link(path: str, method: str, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI link: what a client (and schemathesis's stateful phase) may call next with this answer."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method}", "parameters": parameters}
+
+
+def _with_links(response: dict[str, Any], **links: dict[str, Any]) -> dict[str, Any]:
+    return {**response, "links": links}
+
+
+_COMMENT_ID = "$response.body#/id"
+_ACTION_ID = "$response.body#/action_id"
+
+
 def _v1_paths() -> dict[str, Any]:
     secured: dict[str, list[dict[str, list[str]]]] = {"security": [{"siteKey": []}]}
     comment = [_path_id("comment_id")]
@@ -158,10 +172,16 @@ def _v1_paths() -> dict[str, Any]:
                 "summary": "Submit a comment (or a new version of one) for moderation",
                 "requestBody": _body("CommentIn"),
                 "responses": {
-                    "202": _json(
-                        _ref("Accepted"),
-                        "Stored; a worker will decide it",
-                        {"Location": {"schema": {"type": "string"}}},
+                    "202": _with_links(
+                        _json(
+                            _ref("Accepted"),
+                            "Stored; a worker will decide it",
+                            {"Location": {"schema": {"type": "string"}}},
+                        ),
+                        GetComment=_link("/v1/comments/{comment_id}", "get", comment_id=_COMMENT_ID),
+                        DecideComment=_link("/v1/comments/{comment_id}/decision", "post", comment_id=_COMMENT_ID),
+                        ReportComment=_link("/v1/comments/{comment_id}/reports", "post", comment_id=_COMMENT_ID),
+                        FeedbackOnComment=_link("/v1/comments/{comment_id}/feedback", "post", comment_id=_COMMENT_ID),
                     ),
                     **_errors(400, 401, 409, 413, 415, 422),
                 },
@@ -207,7 +227,10 @@ def _v1_paths() -> dict[str, Any]:
                 "parameters": comment,
                 "requestBody": _body("DecisionIn"),
                 "responses": {
-                    "200": _json(_ref("Decided"), "Decided, audited, called back"),
+                    "200": _with_links(
+                        _json(_ref("Decided"), "Decided, audited, called back"),
+                        UndoDecision=_link("/v1/actions/{action_id}/undo", "post", action_id=_ACTION_ID),
+                    ),
                     **_errors(400, 401, 404, 413, 415, 422),
                 },
             }
@@ -226,7 +249,10 @@ def _v1_paths() -> dict[str, Any]:
                 ],
                 "requestBody": _body("BanIn", required=False),
                 "responses": {
-                    "200": _json(_ref("Banned"), "Banned; waiting comments rejected"),
+                    "200": _with_links(
+                        _json(_ref("Banned"), "Banned; waiting comments rejected"),
+                        UndoBan=_link("/v1/actions/{action_id}/undo", "post", action_id=_ACTION_ID),
+                    ),
                     **_errors(400, 401, 404, 413, 415, 422),
                 },
             }

@@ -16,6 +16,16 @@ def _transport_options(settings: Settings) -> dict[str, object]:
     return {}
 
 
+def batch_prefetch_multiplier(settings: Settings) -> int:
+    """The moderation worker's prefetch per pool process: two scoring batches, never unlimited.
+
+    Messages are acknowledged when their batch is done (acks_late), so this bounds what a worker
+    holds unacknowledged; the rest of a backlog stays in the broker's queue (and the database
+    gauges count it wherever it is).
+    """
+    return 2 * settings.toxicity.batch_size
+
+
 def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
     """A Celery app for these settings, with the task modules in `include` registered."""
     app = Celery("modsys", broker=settings.broker_url, include=list(include), set_as_current=True)

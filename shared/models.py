@@ -158,6 +158,11 @@ class Comment(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     # Last time this comment was put on the queue; the sweeper re-enqueues stale pending ones.
     queued_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Scoring this comment raised this many times in a row (alone, not only in a batch); at
+    # MOD_QUARANTINE_AFTER_FAILURES it is quarantined: still pending, but neither swept nor scored
+    # again until an edit. The console shows it, /metrics counts it.
+    scoring_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quarantined_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     site: Mapped[Site] = relationship()
 
@@ -262,6 +267,9 @@ class Moderator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Part of every console session's id: a logout or a new password moves it on, and the sessions
+    # signed with the old one (a copied cookie too) are no longer accepted.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The sites a moderator works on; none: every site (admins always see every site).
     sites: Mapped[list[Site]] = relationship(secondary="moderator_sites", order_by="Site.name")
 

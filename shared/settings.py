@@ -231,6 +231,13 @@ class Settings(BaseSettings):
     """The longest comment text accepted (422 above)."""
     pending_requeue_after_s: int = 120
     """A comment or message still pending this long after it was queued is queued again by the sweeper."""
+    allow_private_targets: bool = False
+    """Let site callbacks and webhook/Slack channels go to private, loopback and link-local addresses
+    (sites on the same private network, tests). Off: only public addresses, checked when a URL is saved
+    and again at each delivery; http(s) URLs only, always."""
+    quarantine_after_failures: int = Field(default=3, ge=1)
+    """A comment whose scoring failed this many times on its own (not only in a batch) is quarantined: it
+    stays pending, shown as such in the console and counted in /metrics, and is not re-sent by the sweeper."""
     sweep_interval_s: float = 30.0
     """How often beat runs the sweeps (stale pending work, alert digests that fell due)."""
     demo_site_key: str | None = None

@@ -1,6 +1,6 @@
 """What the on-call asks about the state of things, read from the database at scrape time.
 
-The review backlog per site, messages not yet delivered, workers alive and the models they use.
+The review backlog per site, the scoring backlog, messages not yet delivered, workers alive and the models they use.
 Every process reads the same rows, so any web process answers the same (dashboards take max()
 across instances). Each collector answers nothing, rather than failing the scrape, while the
 database is down; /readyz says why.
@@ -75,6 +75,32 @@ class ReviewBacklogCollector(_DatabaseCollector):
         yield oldest
 
 
+class PendingCollector(_DatabaseCollector):
+    """The scoring backlog as the database holds it: the broker's queue length misses what a worker
+    has prefetched, and what a broker outage dropped (until the sweeper re-sends it)."""
+
+    def families(self, session: Session) -> Iterator[Metric]:
+        waiting = Comment.status == CommentStatus.PENDING
+        count, since = session.execute(
+            select(func.count(), func.min(Comment.updated_at)).where(waiting, Comment.quarantined_at.is_(None))
+        ).one()
+        quarantined = session.scalar(select(func.count()).where(waiting, Comment.quarantined_at.is_not(None)))
+        yield GaugeMetricFamily(
+            "modsys_comments_pending", "Comments waiting for an automatic verdict (quarantined ones apart)", count
+        )
+        age = max((utcnow() - as_utc(since)).total_seconds(), 0.0) if since is not None else 0.0
+        yield GaugeMetricFamily(
+            "modsys_oldest_pending_comment_age_seconds",
+            "Seconds since the oldest comment waiting for an automatic verdict was posted or edited",
+            age,
+        )
+        yield GaugeMetricFamily(
+            "modsys_comments_quarantined",
+            "Pending comments set aside because their scoring kept failing (the console shows them)",
+            quarantined or 0,
+        )
+
+
 class UndeliveredCollector(_DatabaseCollector):
     """Site callbacks and moderators' alerts still retrying, and dead ones waiting for a replay."""
 
@@ -132,4 +158,9 @@ class WorkerCollector(_DatabaseCollector):
 
 def state_collectors(settings: Settings) -> list[Collector]:
     """Every collector of this module, for shared/metrics.py's render."""
-    return [ReviewBacklogCollector(settings), UndeliveredCollector(settings), WorkerCollector(settings)]
+    return [
+        ReviewBacklogCollector(settings),
+        PendingCollector(settings),
+        UndeliveredCollector(settings),
+        WorkerCollector(settings),
+    ]

@@ -34,6 +34,10 @@ SCORING_BATCH_COMMENTS = Histogram(
     "Comments in one scoring batch",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
 )
+COMMENTS_QUARANTINED = Counter(
+    "modsys_comments_quarantined_total",
+    "Comments set aside after their scoring failed MOD_QUARANTINE_AFTER_FAILURES times on their own",
+)
 DELIVERY_TRIES = Counter(
     "modsys_notification_tries_total",
     "Tries at delivering site callbacks and moderators' alerts, by kind and outcome (delivered, retried, dead)",

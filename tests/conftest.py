@@ -118,7 +118,8 @@ def settings(database_url: str, redis_url: str, redis_client: redis.Redis) -> Se
     # site_cache_s=0: every test truncates with RESTART IDENTITY, so the next test's site 1 is a
     # new site that a process-wide cache would mistake for the old one. tests/compat/test_site_cache.py
     # covers the cache itself.
-    return Settings(database_url=database_url, broker_url=redis_url, site_cache_s=0)
+    # allow_private_targets: the tests' callback and webhook receivers listen on loopback.
+    return Settings(database_url=database_url, broker_url=redis_url, site_cache_s=0, allow_private_targets=True)
 
 
 @pytest.fixture(autouse=True)

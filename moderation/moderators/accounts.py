@@ -73,6 +73,12 @@ def set_password(session: Session, moderator: Moderator, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ModeratorError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     moderator.password_hash = hash_password(password)
+    end_sessions(moderator)
+
+
+def end_sessions(moderator: Moderator) -> None:
+    """Every console session of this moderator ends (they log in again)."""
+    moderator.session_generation = (moderator.session_generation or 0) + 1
 
 
 def _password_matches(moderator: Moderator | None, password: str) -> bool:

@@ -287,6 +287,9 @@ def comment_cards(session: Session, comments: Sequence[Comment]) -> list[dict[st
                 "verdict": _verdict(verdict),
                 "open_reports": len(reports.get(c.id, [])),
                 "report_reasons": reports.get(c.id, []),
+                # Scoring kept failing: it waits for a human (or an edit), not for the worker.
+                "quarantined": c.quarantined_at is not None,
+                "scoring_failures": c.scoring_failures,
                 "posted_at": _iso(c.posted_at or c.created_at),
                 "updated_at": _iso(c.updated_at),
             }

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import case, select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from moderation.pipeline.policy import decide, matched_words_reasons, site_policy
@@ -50,10 +50,10 @@ class Decided:
 
 
 def _pending(session: Session, comment_ids: Sequence[int]) -> list[Comment]:
-    """The comments still waiting, in the given order; decided or unknown ids drop out."""
+    """The comments still waiting, in the given order; decided, quarantined or unknown ids drop out."""
     rows = session.scalars(
         select(Comment)
-        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING)
+        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.PENDING, Comment.quarantined_at.is_(None))
         .options(joinedload(Comment.site))
     ).unique()
     by_id = {comment.id: comment for comment in rows}
@@ -99,15 +99,26 @@ def _record_verdicts(session: Session, batch: list[Decided], scorer: ToxicitySco
     return {row.comment_id: row.id for row in inserted}
 
 
-def _set_statuses(session: Session, batch: list[Decided]) -> None:
-    """One UPDATE per decision; only the version scored: a newer edit stays pending for its own verdict."""
+def _claim_statuses(session: Session, batch: list[Decided]) -> list[Decided]:
+    """Set each comment's status, only where it is still pending at the version scored; those set.
+
+    Conditional, so a moderator's decision taken while the batch was scored is never overwritten,
+    and a newer edit stays pending for its own verdict. The UPDATE locks the rows it matches: a
+    concurrent worker (or moderator) waits for this transaction and then finds the row decided.
+    """
+    claimed: set[int] = set()
     for decision in {d.decision for d in batch}:
         scored = [(d.comment.id, d.comment.version) for d in batch if d.decision == decision]
-        session.execute(
-            update(Comment)
-            .where(tuple_(Comment.id, Comment.version).in_(scored))
-            .values(status=decision.status, updated_at=utcnow())
+        claimed.update(
+            session.scalars(
+                update(Comment)
+                .where(tuple_(Comment.id, Comment.version).in_(scored), Comment.status == CommentStatus.PENDING)
+                .values(status=decision.status, updated_at=utcnow())
+                .returning(Comment.id)
+                .execution_options(synchronize_session=False)
+            )
         )
+    return [d for d in batch if d.comment.id in claimed]
 
 
 def _callback_payload(d: Decided, verdict_id: int) -> dict[str, Any]:
@@ -213,14 +224,34 @@ def moderate_comments(
             reported=reported,
         )
     SCORING_BATCH_COMMENTS.observe(len(batch))
-    verdict_ids = _record_verdicts(session, batch, scorer)
-    recorded = [d for d in batch if d.comment.id in verdict_ids]  # the rest: another worker was first
-    _set_statuses(session, recorded)
+    posted_at = {d.comment.id: d.comment.updated_at for d in batch}  # before the UPDATE moves it
+    claimed = _claim_statuses(session, batch)  # the rest: a moderator or another worker was first
+    verdict_ids = _record_verdicts(session, claimed, scorer)
+    recorded = [d for d in claimed if d.comment.id in verdict_ids]
     for d in recorded:
         log.info("comment %s v%s: %s", d.comment.id, d.comment.version, d.decision)
         # updated_at: when the text being scored was posted (an edit moves it; nothing else does while pending)
-        count_verdict(session, d.decision, "auto", posted_at=d.comment.updated_at)
+        count_verdict(session, d.decision, "auto", posted_at=posted_at[d.comment.id])
     return Moderated(_owe_callbacks(session, recorded, verdict_ids), _record_events(session, recorded))
+
+
+def record_scoring_failure(session: Session, comment_id: int, *, quarantine_after: int) -> bool:
+    """Count a failure to score this comment alone; True when this one quarantined it.
+
+    Written without reading the row: the failure may be that the row cannot be read.
+    """
+    failures = Comment.scoring_failures + 1
+    quarantined = session.scalar(
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING, Comment.quarantined_at.is_(None))
+        .values(
+            scoring_failures=failures,
+            quarantined_at=case((failures >= quarantine_after, utcnow()), else_=None),
+        )
+        .returning(Comment.quarantined_at)
+        .execution_options(synchronize_session=False)
+    )
+    return quarantined is not None
 
 
 def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 1000) -> list[int]:
@@ -229,7 +260,9 @@ def claim_stale_pending(session: Session, *, older_than_s: int, limit: int = 100
     ids = list(
         session.scalars(
             select(Comment.id)
-            .where(Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff)
+            .where(
+                Comment.status == CommentStatus.PENDING, Comment.queued_at < cutoff, Comment.quarantined_at.is_(None)
+            )
             .order_by(Comment.queued_at)
             .limit(limit)
         )

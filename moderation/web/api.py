@@ -15,8 +15,9 @@ from moderation.moderators.queue import list_queue
 from moderation.web.enqueue import enqueue_outcomes
 from shared.models import Comment, Site, utcnow
 from shared.vocabulary import REJECT_REASONS, Queue, QueueSort
+from shared.web.converters import MAX_ID
 from shared.web.errors import ApiError
-from shared.web.json_body import json_body
+from shared.web.json_body import json_body, unstorable_reason
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site
 
@@ -47,7 +48,8 @@ class BanIn(BaseModel):
     moderator: Moderator | None = None
     # A suspension for this long; without it the ban has no end.
     duration_s: Annotated[int, Field(gt=0, le=10 * 365 * 86400)] | None = None
-    comment_id: int | None = None  # the comment that earned the ban, for the audit log
+    # The comment that earned the ban, for the audit log.
+    comment_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
 
 
 class UndoIn(BaseModel):
@@ -107,12 +109,10 @@ def post_ban(author_id: str) -> Response:
     """Ban (or suspend, with duration_s) an author: their waiting comments and new ones are rejected."""
     session = get_session()
     site = authenticated_site(session)
-    if len(author_id) > MAX_AUTHOR_ID:
+    too_long = f"must be at most {MAX_AUTHOR_ID} characters" if len(author_id) > MAX_AUTHOR_ID else None
+    if reason := too_long or unstorable_reason(author_id):
         raise ApiError(
-            422,
-            "validation_failed",
-            "The request has invalid fields.",
-            [{"field": "author_id", "reason": f"must be at most {MAX_AUTHOR_ID} characters"}],
+            422, "validation_failed", "The request has invalid fields.", [{"field": "author_id", "reason": reason}]
         )
     body = _body(BanIn)
     if body.comment_id is not None:
@@ -160,7 +160,7 @@ def post_undo(action_id: int) -> Response:
 
 def _page_arg(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:  # "²".isdigit() is true
         raise ApiError(
             400,
             "invalid_query",
@@ -184,6 +184,10 @@ def _choice_arg(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def _article_arg() -> str | None:
     article = request.args.get("article") or None
+    if article is not None and (reason := unstorable_reason(article)):
+        raise ApiError(
+            400, "invalid_query", "'article' cannot be searched for.", [{"field": "article", "reason": reason}]
+        )
     if article is not None and len(article) > MAX_ARTICLE_ID:
         raise ApiError(
             400,
@@ -192,6 +196,13 @@ def _article_arg() -> str | None:
             [{"field": "article", "reason": f"got {len(article)} characters"}],
         )
     return article
+
+
+def _search_arg() -> str | None:
+    value = request.args.get("q") or None
+    if value is not None and (reason := unstorable_reason(value) or ("too long" if len(value) > 200 else None)):
+        raise ApiError(400, "invalid_query", "'q' cannot be searched for.", [{"field": "q", "reason": reason}])
+    return value
 
 
 @bp.get("/queue")
@@ -204,7 +215,7 @@ def get_queue() -> Response:
         [site.id],
         _choice_arg("queue", Queue.REVIEW, tuple(Queue)),
         sort=_choice_arg("sort", QueueSort.NEWEST, tuple(QueueSort)),
-        search=request.args.get("q") or None,
+        search=_search_arg(),
         article=_article_arg(),
         page=_page_arg("page", 1, 100_000),
         per_page=_page_arg("per_page", current_app.config["SETTINGS"].console.page_size, 200),

@@ -29,6 +29,7 @@ for command in (
     toxicity.eval_,
     toxicity.bench_speed,
     bench.bench_pipeline,
+    bench.bench_faults,
     bench.bench_ingest,
     bench.bench_analyze,
     bench.bench_simulate,

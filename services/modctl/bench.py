@@ -122,3 +122,28 @@ def bench_simulate(comments: int, runs: int, reuse: bool) -> None:
         f"simulate_s={timings['everything'].seconds:.2f} thresholds_only_s={timings['thresholds'].seconds:.2f} "
         f"floor_s={floor:.2f} ratio_to_floor={timings['everything'].seconds / floor:.1f} comments={comments}"
     )
+
+
+@click.command("bench-faults")
+@click.option("--rate", default=20.0, show_default=True, help="Comments/s posted during each fault.")
+@click.option("--stream-seconds", default=10.0, show_default=True, help="How long the stream runs around a fault.")
+@click.option("--receiver-down-seconds", default=60.0, show_default=True)
+@click.option("--only", default="", help="Comma-separated faults to run (default: all).")
+def bench_faults(rate: float, stream_seconds: float, receiver_down_seconds: float, only: str) -> None:
+    """The compose layout on its own PostgreSQL and Redis under a stream: kill the moderation worker, restart
+    Redis, stop PostgreSQL for 10 s, take the callback receiver down, race moderators against the worker.
+    One line per fault; lost, duplicated, stuck and overwritten must be 0 (exit status 1 otherwise)."""
+    from services.bench.faults import FAULTS, run_faults, summary
+
+    chosen = tuple(name.strip() for name in only.split(",") if name.strip()) or FAULTS
+    if unknown := set(chosen) - set(FAULTS):
+        raise click.BadParameter(
+            f"unknown {', '.join(sorted(unknown))}; one of {', '.join(FAULTS)}", param_hint="--only"
+        )
+    outcomes = run_faults(
+        rate=rate, stream_s=stream_seconds, receiver_down_s=receiver_down_seconds, echo=click.echo, only=chosen
+    )
+    total = summary(outcomes)
+    click.echo(total.line())
+    if total.lost or total.duplicated or total.stuck or total.overwritten or total.http_5xx:
+        raise SystemExit(1)

@@ -2,7 +2,7 @@
 
 import click
 
-from services.modctl.common import site_named
+from services.modctl.common import checked_target, site_named
 from shared.settings import get_settings
 from shared.vocabulary import DEFAULT_CHANNEL_EVENTS, ChannelKind, EventKind
 
@@ -45,6 +45,8 @@ def channel_add(
     from shared.db import session_scope
 
     settings = get_settings()
+    if kind in ("webhook", "slack"):
+        checked_target(target, settings)
     with session_scope(settings.database_url) as session:
         try:
             added = add_channel(

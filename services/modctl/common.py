@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # the commands import what they need when they run, so `modct
     from sqlalchemy.orm import Session
 
     from shared.models import Site
+    from shared.settings import Settings
 
 DATA_OPTION = click.option(
     "--data",
@@ -70,3 +71,13 @@ def operator_actor() -> str:
         return f"modctl:{getpass.getuser()}"
     except (KeyError, OSError):  # a container's user may have no name
         return "modctl"
+
+
+def checked_target(url: str, settings: "Settings") -> None:
+    """A callback or webhook URL the service will send to (http(s), public unless allowed), or a usage error."""
+    from shared.targets import TargetRefusedError, check_target
+
+    try:
+        check_target(url, allow_private=settings.allow_private_targets)
+    except TargetRefusedError as exc:
+        raise click.UsageError(str(exc)) from None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from services.modctl.common import DURATION, operator_actor, site_named
+from services.modctl.common import DURATION, checked_target, operator_actor, site_named
 from shared.settings import get_settings
 from shared.vocabulary import Language, ModerationMode, SiteAction
 
@@ -28,6 +28,8 @@ def site_create(name: str, callback_url: str | None) -> None:
     from ingest.sites import create_site
     from shared.db import session_scope
 
+    if callback_url:
+        checked_target(callback_url, get_settings())
     with session_scope(get_settings().database_url) as session:
         issued = create_site(session, name=name, callback_url=callback_url, actor=operator_actor())
         secret = issued.site.signing_secret
@@ -108,6 +110,8 @@ def site_set(
     from shared.site_lifecycle import record_change
     from shared.site_policy import SitePolicy, load_site_policy
 
+    if callback_url:
+        checked_target(callback_url, get_settings())
     with session_scope(get_settings().database_url) as session:
         found = site_named(session, site_name)
         current = load_site_policy(found.policy)

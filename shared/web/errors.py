@@ -3,8 +3,28 @@
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from kombu.exceptions import OperationalError as BrokerError
 from pydantic import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import OperationalError as DatabaseError
 from werkzeug.exceptions import HTTPException
+
+# How long a client should wait before retrying while the database or Redis is away: a restart or
+# failover takes seconds. Every write of the APIs is idempotent, so a retry is always safe.
+RETRY_AFTER_S = 5
+_OUTAGES = (DatabaseError, InterfaceError, BrokerError, RedisConnectionError, RedisTimeoutError)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """The database, the broker or Redis is unreachable (or dropped the connection), not a bug of ours."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _OUTAGES) or (isinstance(seen, DBAPIError) and seen.connection_invalidated):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 class ApiError(Exception):
@@ -56,5 +76,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception) -> Response:
+        if is_outage(exc):
+            app.logger.warning("answering 503: a dependency is unreachable: %s", exc)
+            return unavailable_response()
         app.logger.exception("unhandled error")
         return error_response(500, "internal_error", "Something went wrong on our side; nothing was stored.")
+
+
+def unavailable_response() -> Response:
+    """503 with Retry-After, in the one shape: the request may be sent again as it is."""
+    response = error_response(
+        503,
+        "service_unavailable",
+        "The database or the queue is unreachable for a moment; send the same request again later.",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response

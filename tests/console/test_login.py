@@ -158,3 +158,36 @@ def test_a_forwarded_address_from_an_untrusted_client_does_not_escape_the_limit(
     _exhaust_the_address_limit(guesser)
 
     assert login(same_guesser_forging, "masha").status_code == 429
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("modsys_console").value
+
+
+def test_a_copy_of_the_session_cookie_stops_working_at_logout(app, accounts):
+    client = app.test_client()
+    login(client, "masha")
+    stolen = _session_cookie(client)
+
+    thief = app.test_client()
+    thief.set_cookie("modsys_console", stolen)
+    assert thief.get("/console/queue").status_code == 200  # the copy works while the session lasts
+
+    client.post("/console/logout", data={"csrf_token": csrf_token(client, "/console/queue")})
+
+    thief = app.test_client()
+    thief.set_cookie("modsys_console", stolen)
+    assert thief.get("/console/queue").status_code == 302  # to the login page
+
+
+def test_a_new_password_ends_every_session_of_the_account(app, accounts, db):
+    from moderation.moderators.accounts import find_moderator, set_password
+
+    client = app.test_client()
+    login(client, "masha")
+    assert client.get("/console/queue").status_code == 200
+
+    set_password(db, find_moderator(db, "masha"), "a brand new password 42")
+    db.commit()
+
+    assert client.get("/console/queue").status_code == 302

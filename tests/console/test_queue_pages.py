@@ -189,3 +189,13 @@ def test_an_unknown_time_zone_is_refused_with_its_name():
 
     with pytest.raises(ValidationError, match="'Europe/Moskva' is not a time zone name"):
         Settings(console={"timezone": "Europe/Moskva"})
+
+
+def test_a_quarantined_comment_says_so_in_the_all_queue(moderator_client, db, site):
+    make_comment(db, site.id, external_id="q-1", scoring_failures=3, quarantined_at=utcnow())
+    make_comment(db, site.id, external_id="p-1")
+
+    page = moderator_client.get("/console/queue?queue=all").get_data(as_text=True)
+
+    assert len(card_ids(page)) == 2
+    assert page.count("на карантине: оценка не удалась 3 раза") == 1

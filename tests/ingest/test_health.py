@@ -38,6 +38,16 @@ def test_readyz_is_503_and_says_why_when_the_broker_is_unreachable(settings):
     assert response.status_code == 503
     assert response.json["checks"]["database"] == "ok"
     assert response.json["checks"]["broker"].startswith("error")
+    assert "127.0.0.1" not in response.get_data(as_text=True)  # hosts and ports stay in the log
+
+
+def test_readyz_shows_no_database_address_when_the_database_is_unreachable(settings):
+    broken = settings.model_copy(update={"database_url": "postgresql+psycopg://postgres@127.0.0.1:1/secretdb"})
+    response = create_app(broken, create_celery(broken)).test_client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json["checks"]["database"].startswith("error")
+    assert "secretdb" not in response.get_data(as_text=True) and ":1" not in response.get_data(as_text=True)
 
 
 def test_metrics_count_requests_accepted_comments_and_queue_depth(client, site):

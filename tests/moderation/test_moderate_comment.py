@@ -120,3 +120,33 @@ def test_a_batch_is_scored_in_one_model_call_and_skips_what_is_decided(db, setti
     verdicts = dict(db.execute(select(Verdict.comment_id, Verdict.decision)).all())
     assert set(verdicts) == {clean.id, rude.id}  # the decided one and the unknown id drop out
     assert verdicts[clean.id] == "approve" and verdicts[rude.id] in ("review", "reject")
+
+
+def test_a_human_decision_taken_while_the_worker_scores_is_not_overwritten(db, settings, spam, monkeypatch):
+    """The worker read the comment as pending; a moderator approved it before the worker wrote."""
+    import moderation.pipeline.moderate as moderate_module
+    from moderation.moderators.decisions import decide_comment
+    from shared.db import get_sessionmaker
+
+    site = make_site(settings.database_url, name="race", callback_url="http://127.0.0.1:9/cb")
+    comment = make_comment(db, site.id, text="Заткнись, тупая мразь")
+    db.commit()
+    score = moderate_module.score_and_decide
+
+    def score_then_a_human_approves(*args, **kwargs):
+        decided = score(*args, **kwargs)
+        with get_sessionmaker(settings.database_url)() as other:
+            decide_comment(other, comment.id, "approve", actor="moderator:anna")
+            other.commit()
+        return decided
+
+    monkeypatch.setattr(moderate_module, "score_and_decide", score_then_a_human_approves)
+    moderated = moderate_comments(db, [comment.id], scorer=SCORER, spam=spam, defaults=PolicySettings())
+    db.commit()
+
+    db.refresh(comment)
+    assert comment.status == "approved"
+    assert moderated.callbacks == [] and moderated.alert_sites == []
+    assert db.scalar(select(func.count()).select_from(Verdict)) == 0
+    auto = select(func.count()).select_from(Notification).where(Notification.verdict_id.is_not(None))
+    assert db.scalar(auto) == 0  # the human's own callback is the only one owed

@@ -13,6 +13,7 @@ def modctl(settings, monkeypatch):
 
     monkeypatch.setenv("MOD_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("MOD_BROKER_URL", settings.broker_url)
+    monkeypatch.setenv("MOD_ALLOW_PRIVATE_TARGETS", "true")  # the tests' receivers listen on loopback
     get_settings.cache_clear()
     yield lambda *args: CliRunner().invoke(cli, list(args), catch_exceptions=False)
     get_settings.cache_clear()

@@ -25,7 +25,8 @@ def free_port() -> int:
 def service_env(**settings: str) -> dict[str, str]:
     """The environment a process gets: ours, minus other MOD_* settings, plus these."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("MOD_")}
-    env.update({"PYTHONPATH": str(ROOT), **settings})
+    # The tests' callback and webhook receivers listen on loopback.
+    env.update({"PYTHONPATH": str(ROOT), "MOD_ALLOW_PRIVATE_TARGETS": "true", **settings})
     return env
 
 

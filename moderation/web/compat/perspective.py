@@ -39,7 +39,7 @@ from moderation.web.compat.sync import new_comment, score_only, store_and_modera
 from moderation.web.enqueue import enqueue_moderated, enqueue_outcomes
 from shared.models import Site
 from shared.vocabulary import CommentSource
-from shared.web.errors import ApiError, http_error_response
+from shared.web.errors import RETRY_AFTER_S, ApiError, http_error_response, is_outage
 from shared.web.session import get_session
 from shared.web.site_auth import authenticated_site, site_for_key
 
@@ -96,6 +96,11 @@ def _http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(Exception)
 def _internal(exc: Exception) -> Response:
+    if is_outage(exc):
+        log.warning("perspective request: a dependency is unreachable: %s", exc)
+        response = google_error(503, "The service is unavailable for a moment; retry later.")
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     log.exception("perspective request failed")
     return google_error(500, "Internal error; nothing was stored.")
 

@@ -15,6 +15,7 @@ from flask import request
 
 from shared.categories import ABOUT, SPAM, Category
 from shared.vocabulary import Language
+from shared.web.json_body import parse_json, unstorable_strings
 
 # Perspective attribute -> our score name (a toxicity category, or the spam score).
 ATTRIBUTES: dict[str, str] = {**{ABOUT[c].perspective: c.value for c in Category}, "SPAM": SPAM}
@@ -101,14 +102,24 @@ def invalid(message: str) -> PerspectiveError:
     return PerspectiveError(400, message)
 
 
+_READ = ("sessionId", "communityId", "clientToken", "languages", "context", "doNotStore", "spanAnnotations")
+
+
 def read_body() -> dict[str, Any]:
     """The JSON object in the body, whatever the Content-Type (Google's endpoints do not insist)."""
     try:
-        body = json.loads(request.get_data(cache=False) or b"null")
+        body = parse_json(request.get_data(cache=False) or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid(f"Invalid JSON payload received. {exc}") from exc
     if not isinstance(body, dict):
         raise invalid("Invalid JSON payload received. Expected an object.")
+    # The text has its own messages (_text); any other field read (sessionId, communityId, a context
+    # entry...) with text no database keeps is refused here, before it reaches a row. Fields nobody
+    # reads are ignored, as Google's API does.
+    read = {name: body[name] for name in _READ if name in body}
+    read["comment"] = {k: v for k, v in _object(body, "comment").items() if k == "type"}
+    for problem in unstorable_strings(read):
+        raise invalid(f"Invalid value at '{problem['field']}': {problem['reason']}.")
     return body
 
 

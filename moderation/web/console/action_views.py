@@ -30,7 +30,11 @@ from moderation.web.console.scope import sees_actions, sees_comments, sees_site
 from moderation.web.enqueue import enqueue_outcomes
 from shared.models import Comment, Site, utcnow
 from shared.vocabulary import WAITING_STATUSES
+from shared.web.converters import row_id
+from shared.web.json_body import unstorable_reason
 from shared.web.session import get_session
+
+MAX_AUTHOR_ID = 200  # as long as comments' author ids may be
 
 
 def _actor() -> str:
@@ -93,7 +97,7 @@ def decide(comment_id: int) -> Response | tuple[Response, int]:
 @bp.post("/comments/bulk")
 @login_required
 def decide_bulk() -> Response | tuple[Response, int]:
-    ids = request.form.getlist("ids", type=int)
+    ids = request.form.getlist("ids", type=row_id)
     decision, reason = request.form.get("decision", ""), _reason()
     if not ids:
         return _failed(_("Select comments first."), 400)
@@ -110,11 +114,14 @@ def decide_bulk() -> Response | tuple[Response, int]:
 @login_required
 def ban() -> Response | tuple[Response, int]:
     db, duration = get_session(), request.form.get("duration", "ban")
-    site = db.get(Site, request.form.get("site_id", 0, type=int))
+    site_id = request.form.get("site_id", type=row_id)
+    site = db.get(Site, site_id) if site_id is not None else None
     author_id = request.form.get("author_id", "")
     if site is not None and not sees_site(site.id):
         return _not_found()
-    if site is None or not author_id or (duration != "ban" and duration not in SUSPENSIONS):
+    # An author id as comments hold them: at most 200 characters, text a database keeps.
+    author_ok = 0 < len(author_id) <= MAX_AUTHOR_ID and unstorable_reason(author_id) is None
+    if site is None or not author_ok or (duration != "ban" and duration not in SUSPENSIONS):
         return _failed(_("Choose the author and how long."), 400)
     if request.form.get("confirm") != "1":  # the page's script asks in a dialog; without it, this page asks
         return _confirm_ban(site, author_id, duration)
@@ -127,7 +134,7 @@ def ban() -> Response | tuple[Response, int]:
             actor=_actor(),
             reason=_reason(),
             until=until,
-            comment_id=request.form.get("comment_id", type=int),
+            comment_id=request.form.get("comment_id", type=row_id),
         )
     except DecisionError as exc:
         return _failed(label(DECISION_ERRORS, exc.code), 404 if exc.code == "not_found" else 400)
@@ -158,7 +165,7 @@ def _confirm_ban(site: Site, author_id: str, duration: str) -> Response:
 @login_required
 def undo() -> Response | tuple[Response, int]:
     """Undo one action or several (a bulk decision); all or nothing."""
-    ids = request.form.getlist("action", type=int)
+    ids = request.form.getlist("action", type=row_id)
     if not ids:
         return _failed(_("Nothing to undo."), 400)
     if not sees_actions(ids):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from moderation.moderators.accounts import authenticate, visible_site_ids
+from moderation.moderators.accounts import authenticate, end_sessions, visible_site_ids
 from moderation.web.console.blueprint import bp, wants_json
 from shared import console_urls
 from shared.models import Moderator
@@ -28,25 +28,40 @@ class ConsoleUser:
     role: str
     locale: str
     site_ids: tuple[int, ...] | None = None  # the sites this account sees; None: every site
+    generation: int = 0  # the moderator's session generation when this session began
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     @classmethod
     def of(cls, moderator: Moderator) -> "ConsoleUser":
-        return cls(moderator.id, moderator.username, moderator.role, moderator.locale, visible_site_ids(moderator))
+        return cls(
+            moderator.id,
+            moderator.username,
+            moderator.role,
+            moderator.locale,
+            visible_site_ids(moderator),
+            moderator.session_generation,
+        )
 
     @property
     def is_admin(self) -> bool:
         return self.role == ModeratorRole.ADMIN
 
     def get_id(self) -> str:
-        return str(self.id)
+        # What the signed session cookie holds: the account and its session generation.
+        return f"{self.id}:{self.generation}"
 
 
-def _load_user(user_id: str) -> ConsoleUser | None:
-    moderator = get_session().get(Moderator, int(user_id)) if user_id.isdigit() else None
-    return ConsoleUser.of(moderator) if moderator is not None and moderator.active else None
+def _load_user(session_id: str) -> ConsoleUser | None:
+    """The moderator of a session, unless they logged out or changed password since it began."""
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()):
+        return None
+    moderator = get_session().get(Moderator, int(user_id))
+    if moderator is None or not moderator.active or moderator.session_generation != int(generation):
+        return None
+    return ConsoleUser.of(moderator)
 
 
 def _unauthorized() -> Response | tuple[Response, int]:
@@ -103,6 +118,10 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:  # server-side: a copy of this session's cookie stops working too
+        db = get_session()
+        end_sessions(db.get_one(Moderator, current_user.id))
+        db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))

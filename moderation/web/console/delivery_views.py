@@ -16,6 +16,7 @@ from moderation.web.console.blueprint import bp
 from shared.models import Notification, NotificationChannel, Site
 from shared.notifications import delivery_task, revive_dead
 from shared.vocabulary import ChannelKind, NotificationKind, NotificationStatus
+from shared.web.converters import row_id
 from shared.web.session import get_session
 
 PAGE = 100
@@ -69,7 +70,7 @@ def deliveries() -> str:
 @bp.post("/deliveries/replay")
 @admin_required
 def replay_deliveries() -> Response:
-    ids = [int(i) for i in request.form.getlist("id") if i.isdigit()]
+    ids = request.form.getlist("id", type=row_id)
     if not ids and not request.form.get("all"):
         return redirect(url_for("console.deliveries"))  # nothing chosen: nothing to send
     session = get_session()

@@ -15,8 +15,10 @@ from moderation.web.console.i18n import QUEUE_LABELS
 from moderation.web.console.scope import sees_site, visible_sites
 from shared.models import Comment, Site
 from shared.vocabulary import REJECT_REASONS, Queue, QueueSort
+from shared.web.converters import row_id
 from shared.web.session import get_session
 
+MAX_PAGE = 100_000
 CONSOLE_QUEUES = tuple(QUEUE_LABELS)  # the queues the console labels: not "pending", the machine's
 
 
@@ -34,13 +36,14 @@ class QueueView:
     @classmethod
     def from_args(cls) -> "QueueView":
         queue, sort = request.args.get("queue", Queue.REVIEW), request.args.get("sort", QueueSort.NEWEST)
-        site_id = request.args.get("site", type=int)
+        site_id = request.args.get("site", type=row_id)
         return cls(
             site_id=site_id,
             queue=queue if queue in CONSOLE_QUEUES else Queue.REVIEW,
             sort=sort if sort in tuple(QueueSort) else QueueSort.NEWEST,
-            search=request.args.get("q", "").strip()[:200],
-            page=max(request.args.get("page", 1, type=int), 1),
+            # NUL (no database compares it) is dropped; a page beyond any queue shows an empty one.
+            search=request.args.get("q", "").replace("\x00", "").strip()[:200],
+            page=min(request.args.get("page", 1, type=row_id) or 1, MAX_PAGE),
             article=(request.args.get("article") or None) if site_id is not None else None,
         )
 
@@ -152,7 +155,7 @@ def queue_state() -> Response:
     """How many comments arrived in the queue since the page's newest one, and the tab counts."""
     view, db = QueueView.from_args(), get_session()
     ids = site_ids(view.site_id, visible_sites())
-    after = request.args.get("after", 0, type=int)
+    after = request.args.get("after", 0, type=row_id)
     newest = queues.newest_id(db, ids, view.queue, view.article)
     arrived = queues.count_newer(db, ids, view.queue, after, view.article) if newest > after else 0
     label = ngettext("%(num)d new comment — show", "%(num)d new comments — show", arrived)
