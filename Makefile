@@ -75,24 +75,33 @@ bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make benc
 bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl bench-spam --data $(DATA)
 
-BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7 MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/8
+# Another checkout benchmarking on the same servers at the same time picks other names:
+# make bench-ingest BENCH_DB=modsys_bench2 BENCH_REDIS=9 (BENCH_REDIS and the two databases after it).
+BENCH_DB ?= modsys_bench
+BENCH_REDIS ?= 6
+BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(BENCH_DB) MOD_BROKER_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+1)) MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+2)) FLOOR_REDIS=redis://127.0.0.1:6379/$(BENCH_REDIS)
+BENCH_FRESH = psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS $(1) WITH (FORCE)' -c 'CREATE DATABASE $(1)'
+BENCH_FLUSH := for n in 0 1 2; do redis-cli -n $$(($(BENCH_REDIS)+n)) flushdb >/dev/null || exit 1; done
 bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
 	scripts/ensure-services
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(BENCH_FLUSH)
 	$(BENCH_ENV) $(BIN)/modctl bench-pipeline
 
-bench-ingest: $(INSTALLED) ## POST /v1/comments accepted per second (wrk against gunicorn on PostgreSQL + Redis), p50/p99
+# The stack's floor lives beside the projects (one file every benchmark runs as is), not in the repo.
+FLOOR ?= ../shared/bench/floor_ingest.py
+bench-ingest: $(INSTALLED) ## POST /v1/comments beside the stack's floor (FLOOR=...), alternating wrk rounds: accepted/s, p99, ratio
 	scripts/ensure-services
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
-	$(BENCH_ENV) $(BIN)/modctl bench-ingest
+	scripts/ensure-wrk
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(call BENCH_FRESH,$(BENCH_DB)_floor)
+	$(BENCH_FLUSH)
+	$(BENCH_ENV) $(BIN)/modctl bench-ingest --floor $(FLOOR)
 
 bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurrent clients: p50/p99, req/s
 	scripts/ensure-services
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(BENCH_FLUSH)
 	$(BENCH_ENV) $(BIN)/modctl bench-analyze
 
 I18N := shared/translations

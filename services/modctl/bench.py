@@ -1,5 +1,7 @@
 """modctl bench-pipeline / bench-ingest / bench-analyze: the real processes under load."""
 
+from pathlib import Path
+
 import click
 
 from shared.settings import get_settings
@@ -33,22 +35,49 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
 
 
 @click.command("bench-ingest")
-@click.option("--seconds", default=15, show_default=True)
-@click.option("--connections", default=32, show_default=True, help="Concurrent keep-alive connections (wrk).")
+@click.option(
+    "--floor",
+    "floor",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The stack's floor to run beside the API (make bench-ingest passes ../shared/bench/floor_ingest.py).",
+)
+@click.option("--seconds", default=5.0, show_default=True, help="Length of each round.")
+@click.option("--rounds", default=3, show_default=True, help="Rounds of each, alternating API and floor.")
+@click.option("--connections", default=16, show_default=True, help="Concurrent keep-alive connections (wrk).")
 @click.option("--port", default=8767, show_default=True)
-def bench_ingest(seconds: int, connections: int, port: int) -> None:
-    """Start the real API on PostgreSQL + Redis; wrk POSTs new comments as fast as they are accepted."""
-    from services.bench.ingest import ingest_throughput
+@click.option("--floor-port", default=8768, show_default=True)
+def bench_ingest(floor: Path, seconds: float, rounds: int, connections: int, port: int, floor_port: int) -> None:
+    """The real API and the stack's floor on the same PostgreSQL + Redis; wrk POSTs new comments to each
+    in alternating rounds; accepted/s and p99 of both, and their ratio."""
+    from services.bench.ingest import ingest_beside_floor
     from shared.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url)
-    result = ingest_throughput(settings, connections=connections, seconds=seconds, port=port)
-    click.echo(
-        f"POST /v1/comments, {connections} connections for {seconds}s, {settings.web_workers} web workers: "
-        f"{result['errors']} errors"
+    api, base = ingest_beside_floor(
+        settings,
+        floor=floor.resolve(),
+        connections=connections,
+        seconds=seconds,
+        rounds=rounds,
+        port=port,
+        floor_port=floor_port,
     )
-    click.echo(f"ingest_per_s={result['per_s']:.0f} p50_ms={result['p50_ms']:.1f} p99_ms={result['p99_ms']:.1f}")
+    for name, side in (("POST /v1/comments", api), ("floor", base)):
+        per_round = ", ".join(f"{r.per_s:.0f}" for r in side.rounds)
+        click.echo(
+            f"{name}: {side.per_s:.0f}/s (rounds {per_round}), p50 {side.p50_ms:.1f} ms, "
+            f"p99 {side.p99_ms:.1f} ms, {side.errors} errors"
+        )
+    click.echo(
+        f"{rounds} alternating rounds of {seconds:g}s, {connections} connections, "
+        f"{settings.web_workers}x{settings.web_threads} gunicorn each"
+    )
+    click.echo(
+        f"ingest_per_s={api.per_s:.0f} floor_per_s={base.per_s:.0f} ratio={api.per_s / base.per_s:.2f} "
+        f"p99_ms={api.p99_ms:.1f} floor_p99_ms={base.p99_ms:.1f}"
+    )
 
 
 @click.command("bench-analyze")
