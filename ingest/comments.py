@@ -61,18 +61,17 @@ def _new_comment_statement(columns: tuple[str, ...]) -> Insert:
     Built once per set of columns, so SQLAlchemy compiles it once per process."""
     table = Comment.__table__
     new = (
-        postgresql.insert(table)
+        postgresql.insert(Comment)
         .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
         .on_conflict_do_nothing()
-        .returning(table.c.id, table.c.text, table.c.created_at)
+        .returning(Comment.id, Comment.text, Comment.created_at)
         .cte("new_comment")
     )
     first = select(new.c.id, literal(1), new.c.text, new.c.created_at)
-    versions = CommentVersion.__table__
     return (
-        insert(versions)
+        insert(CommentVersion)
         .from_select(["comment_id", "version", "text", "created_at"], first)
-        .returning(versions.c.comment_id)
+        .returning(CommentVersion.comment_id)
     )
 
 

@@ -1,4 +1,4 @@
-"""Where the time goes, from py-spy's raw (collapsed) stacks: `python -m lab.profile FILE [--top N]`.
+"""Where the time goes, from py-spy's raw (collapsed) stacks: `modctl profile-summary FILE`.
 
 Each line of `py-spy record --format raw` is one stack (`frame;frame;...`) and its sample count. Every
 function gets the share of samples it was on the stack for (inclusive time), counted once per stack
@@ -6,7 +6,6 @@ even when it recurses; `--only` keeps stacks that pass through a frame (e.g. the
 so a table can say "of a POST's time".
 """
 
-import argparse
 import re
 from collections import Counter
 from pathlib import Path
@@ -41,19 +40,8 @@ def inclusive(path: Path, only: str | None = None) -> tuple[Counter[str], int]:
     return shares, total
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--only", help="keep stacks through this frame, e.g. 'post_comment (ingest/api.py)'")
-    parser.add_argument("--match", help="show only functions whose name contains this")
-    args = parser.parse_args()
-    shares, total = inclusive(args.file, args.only)
-    print(f"{total} samples")
-    rows = [(n, c) for n, c in shares.most_common() if args.match is None or args.match in n]
-    for name, count in rows[: args.top]:
-        print(f"{100 * count / total:5.1f}%  {name}")
-
-
-if __name__ == "__main__":
-    main()
+def summary(path: Path, *, only: str | None = None, match: str | None = None) -> tuple[list[tuple[str, float]], int]:
+    """(function, share of samples) from the most frequent down, and the samples counted."""
+    shares, total = inclusive(path, only)
+    rows = [(name, count / total) for name, count in shares.most_common() if match is None or match in name]
+    return rows, total

@@ -116,10 +116,32 @@ def _wait_listening(port: int) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
+def py_spy(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy recording a process and its children (gunicorn's workers) into collapsed stacks."""
+    spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if spy is None:
+        raise RuntimeError("py-spy is not installed: make .venv/.installed-test (the test extra has it)")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", "raw"]
+    return subprocess.Popen(
+        [*command, "--rate", "200", "--duration", f"{seconds:g}", "--output", str(output)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def ingest_beside_floor(
-    settings: Settings, *, floor: Path, connections: int, seconds: float, rounds: int, port: int, floor_port: int
+    settings: Settings,
+    *,
+    floor: Path,
+    connections: int,
+    seconds: float,
+    rounds: int,
+    port: int,
+    floor_port: int,
+    profile: Path | None = None,
 ) -> tuple[Side, Side]:
-    """Alternating wrk rounds against the real API and the floor: (api, floor)."""
+    """Alternating wrk rounds against the real API and the floor: (api, floor). With `profile`, one
+    more API round afterwards, under py-spy (not counted: the profiler slows what it watches)."""
     _, key = new_site(settings)
     floor_db = floor_database_url(settings)
     engine = make_engine(floor_db)
@@ -129,7 +151,7 @@ def ingest_beside_floor(
     floor_env = process_env(settings, FLOOR_DB=floor_db, FLOOR_KEYS=key)  # FLOOR_REDIS: from the environment
     api, base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
     with (
-        running(web_command(), process_env(settings, MOD_PORT=str(port))),
+        running(web_command(), process_env(settings, MOD_PORT=str(port))) as web,
         running(_floor_command(floor, floor_port, settings.web_workers), floor_env),
     ):
         wait_ready(api)
@@ -140,4 +162,8 @@ def ingest_beside_floor(
         for _ in range(rounds):
             sides[0].append(_wrk(api, key, connections=connections, seconds=seconds))
             sides[1].append(_wrk(base, key, connections=connections, seconds=seconds))
+        if profile is not None:
+            spy = py_spy(web.pid, seconds, profile)
+            _wrk(api, key, connections=connections, seconds=seconds)
+            spy.wait()
     return Side(sides[0]), Side(sides[1])

@@ -47,7 +47,14 @@ def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> Non
 @click.option("--connections", default=16, show_default=True, help="Concurrent keep-alive connections (wrk).")
 @click.option("--port", default=8767, show_default=True)
 @click.option("--floor-port", default=8768, show_default=True)
-def bench_ingest(floor: Path, seconds: float, rounds: int, connections: int, port: int, floor_port: int) -> None:
+@click.option(
+    "--profile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Then one more API round under py-spy, its stacks written here (see modctl profile-summary).",
+)
+def bench_ingest(
+    floor: Path, seconds: float, rounds: int, connections: int, port: int, floor_port: int, profile: Path | None
+) -> None:
     """The real API and the stack's floor on the same PostgreSQL + Redis; wrk POSTs new comments to each
     in alternating rounds; accepted/s and p99 of both, and their ratio."""
     from services.bench.ingest import ingest_beside_floor
@@ -63,6 +70,7 @@ def bench_ingest(floor: Path, seconds: float, rounds: int, connections: int, por
         rounds=rounds,
         port=port,
         floor_port=floor_port,
+        profile=profile,
     )
     for name, side in (("POST /v1/comments", api), ("floor", base)):
         per_round = ", ".join(f"{r.per_s:.0f}" for r in side.rounds)
@@ -118,3 +126,19 @@ def bench_analyze(seconds: float, clients: int, rates: str, port: int) -> None:
         f"analyze_per_s_at_p99_{GOAL_P99_S * 1000:.0f}ms={capacity_at_goal(results, steps):g} clients={clients} "
         f"closed_p50_ms={closed.p50 * 1000:.1f} closed_p99_ms={closed.p99 * 1000:.1f} closed_per_s={closed.per_s:.0f}"
     )
+
+
+@click.command("profile-summary")
+@click.argument("folded", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--only", help="Count only stacks through this frame, e.g. 'post_comment (ingest/api.py)'.")
+@click.option("--match", help="Show only functions whose name contains this.")
+@click.option("--top", default=40, show_default=True)
+def profile_summary(folded: Path, only: str | None, match: str | None, top: int) -> None:
+    """Where the time goes in a py-spy profile (`bench-ingest --profile`, `bench-pipeline --profile`):
+    each function's share of the samples it was on the stack for."""
+    from lab.profile import summary
+
+    rows, total = summary(folded, only=only, match=match)
+    click.echo(f"{total} samples" + (f" through {only}" if only else ""))
+    for name, share in rows[:top]:
+        click.echo(f"{share:6.1%}  {name}")
