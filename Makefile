@@ -98,6 +98,9 @@ bench-ingest: $(INSTALLED) ## POST /v1/comments beside the stack's floor (FLOOR=
 	$(BENCH_FLUSH)
 	$(BENCH_ENV) $(BIN)/modctl bench-ingest --floor $(FLOOR)
 
+bench-embedded: $(INSTALLED) ## make run's setup (SQLite + SQLite broker) in a fresh folder: POST->verdict p50/p99
+	$(BIN)/modctl bench-embedded
+
 bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurrent clients: p50/p99, req/s
 	scripts/ensure-services
 	$(call BENCH_FRESH,$(BENCH_DB))
@@ -125,4 +128,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest up down clean help
+.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-embedded up down clean help

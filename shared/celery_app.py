@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from celery import Celery
+from kombu.transport import sqlalchemy as sql_transport
 
 from shared import task_names
 from shared.settings import Settings
@@ -16,8 +17,18 @@ def _transport_options(settings: Settings) -> dict[str, object]:
     return {}
 
 
+def _poll_embedded_broker(settings: Settings) -> None:
+    # An idle worker on kombu's SQLAlchemy transport sleeps `polling_interval` (1 s by default)
+    # between empty polls: a verdict waited up to a second for it. The transport reads the
+    # interval from its class only: the transport options go to create_engine, which refuses
+    # unknown keys. One interval per process, and every app of the process has the same settings.
+    if settings.broker_url.startswith("sqla+"):
+        sql_transport.Transport.polling_interval = settings.broker_polling_interval_s
+
+
 def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
     """A Celery app for these settings, with the task modules in `include` registered."""
+    _poll_embedded_broker(settings)
     app = Celery("modsys", broker=settings.broker_url, include=list(include), set_as_current=True)
     app.conf.update(
         task_serializer="json",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url, text
 
-from services.bench.pipeline import new_site, process_env, running, wait_ready
+from services.bench.pipeline import new_site, process_env, py_spy, running, wait_ready
 from services.processes import BIN, web_command
 from shared.db import make_engine
 from shared.settings import Settings
@@ -114,19 +114,6 @@ def _wait_listening(port: int) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"nothing listens on port {port}")
-
-
-def py_spy(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
-    """py-spy recording a process and its children (gunicorn's workers) into collapsed stacks."""
-    spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
-    if spy is None:
-        raise RuntimeError("py-spy is not installed: make .venv/.installed-test (the test extra has it)")
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", "raw"]
-    return subprocess.Popen(
-        [*command, "--rate", "200", "--duration", f"{seconds:g}", "--output", str(output)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def ingest_beside_floor(

@@ -30,6 +30,7 @@ for command in (
     bench.bench_pipeline,
     bench.bench_ingest,
     bench.bench_analyze,
+    bench.bench_embedded,
     bench.profile_summary,
     spam.train_spam,
     spam.eval_spam,

@@ -9,27 +9,48 @@ from shared.settings import get_settings
 
 @click.command("bench-pipeline")
 @click.option("--comments", default=2000, show_default=True, help="Backlog size for the drain measurement.")
+@click.option(
+    "--single-comments",
+    default=300,
+    show_default=True,
+    help="Backlog for the drain one comment per model call (slow: keep it small); 0 skips it.",
+)
 @click.option("--rate", default=200.0, show_default=True, help="Comments/s posted for the latency measurement.")
 @click.option("--seconds", default=10.0, show_default=True)
 @click.option("--port", default=8765, show_default=True)
-def bench_pipeline(comments: int, rate: float, seconds: float, port: int) -> None:
-    """Start the real API and a moderation worker; measure drain rate (batched vs not) and POST->verdict latency."""
+@click.option(
+    "--profile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Then one more batched drain under py-spy, its stacks written here (see modctl profile-summary).",
+)
+def bench_pipeline(
+    comments: int, single_comments: int, rate: float, seconds: float, port: int, profile: Path | None
+) -> None:
+    """Start the real API and one moderation worker process (everything on: toxicity, spam, policy,
+    verdict rows, callbacks owed); measure its drain rate (batched vs not) and POST->verdict latency
+    on the Redis broker."""
     from services.bench.pipeline import drain_rate, post_to_verdict_latency
     from shared.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url)
-    single = drain_rate(settings, comments=comments, batch_size=1, port=port)
-    click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
-    batched = drain_rate(settings, comments=comments, batch_size=settings.toxicity.batch_size, port=port)
-    click.echo(f"drain, batches of {settings.toxicity.batch_size}: {batched:.0f} comments/s")
+    batch = settings.toxicity.batch_size
+    batched = drain_rate(settings, comments=comments, batch_size=batch, port=port)
+    click.echo(f"drain, one worker process, batches of {batch}: {batched:.0f} comments/s")
+    single = 0.0
+    if single_comments:
+        single = drain_rate(settings, comments=single_comments, batch_size=1, port=port)
+        click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
     latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
     click.echo(
         f"POST -> verdict at {rate:.0f}/s for {seconds:.0f}s: {latency['n']} decided ({latency['decided']:.0%}), "
         f"p50 {latency['p50'] * 1000:.0f} ms, p99 {latency['p99'] * 1000:.0f} ms"
     )
+    if profile is not None:
+        drain_rate(settings, comments=comments, batch_size=batch, port=port, profile=profile)
+        click.echo(f"profile of a batched drain: {profile} (modctl profile-summary {profile})")
     click.echo(
-        f"batched_per_s={batched:.0f} single_per_s={single:.0f} gain={batched / single:.1f}x "
+        f"drain_per_s={batched:.0f} single_per_s={single:.0f} rate={rate:.0f} "
         f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}"
     )
 
@@ -142,3 +163,28 @@ def profile_summary(folded: Path, only: str | None, match: str | None, top: int)
     click.echo(f"{total} samples" + (f" through {only}" if only else ""))
     for name, share in rows[:top]:
         click.echo(f"{share:6.1%}  {name}")
+
+
+@click.command("bench-embedded")
+@click.option("--rate", default=5.0, show_default=True, help="Comments/s posted.")
+@click.option("--seconds", default=10.0, show_default=True)
+@click.option("--port", default=8769, show_default=True)
+def bench_embedded(rate: float, seconds: float, port: int) -> None:
+    """`make run`'s setup (SQLite database, SQLite broker, no servers) in a fresh folder: the API and
+    one moderation worker; POST->verdict latency at a reader's pace."""
+    import tempfile
+
+    from services.bench.pipeline import post_to_verdict_latency
+    from shared.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix="modsys-bench-embedded-") as folder:
+        settings = get_settings().model_copy(
+            update={"database_url": f"sqlite:///{folder}/modsys.db", "broker_url": f"sqla+sqlite:///{folder}/broker.db"}
+        )
+        upgrade(settings.database_url)
+        latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
+    click.echo(
+        f"embedded (SQLite + SQLite broker, polled every {settings.broker_polling_interval_s:g} s), "
+        f"POST -> verdict at {rate:g}/s for {seconds:g}s: {latency['n']} decided ({latency['decided']:.0%})"
+    )
+    click.echo(f"embedded_p50_ms={latency['p50'] * 1000:.0f} embedded_p99_ms={latency['p99'] * 1000:.0f}")
