@@ -86,7 +86,7 @@ bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: dra
 	scripts/ensure-services
 	$(call BENCH_FRESH,$(BENCH_DB))
 	$(BENCH_FLUSH)
-	$(BENCH_ENV) $(BIN)/modctl bench-pipeline
+	$(BENCH_ENV) $(BIN)/modctl bench-pipeline $(BENCHARGS)
 
 # The stack's floor lives beside the projects (one file every benchmark runs as is), not in the repo.
 FLOOR ?= ../shared/bench/floor_ingest.py

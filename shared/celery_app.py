@@ -46,6 +46,10 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
         # A late-acked task whose worker dies is handed to another worker, not dropped.
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=4,
+        # Without an event loop (the embedded broker) timers run on a thread that sleeps up to
+        # this long, not waking for a timer added meanwhile: a partial batch waited up to 1 s
+        # (the default) for its flush instead of batch_interval_s.
+        worker_timer_precision=settings.toxicity.batch_interval_s,
         beat_schedule={
             "sweep-pending-comments": {
                 "task": task_names.SWEEP_PENDING_COMMENTS,
