@@ -1,6 +1,6 @@
 """The one place Celery is configured; every process builds its app with create_celery()."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from celery import Celery
 from kombu.transport import sqlalchemy as sql_transport
@@ -69,3 +69,12 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
     )
     app.settings = settings  # tasks read their settings from here
     return app
+
+
+def send_tasks(app: Celery, tasks: Iterable[tuple[str, Sequence[object]]]) -> None:
+    """Queue several tasks, (name, args) each, in one broker round trip where the transport can
+    (Redis: one pipeline; kombu's Producer.batch) instead of one each; one by one elsewhere. A
+    broker failure raises here, after the caller's commit: the rows wait for the sweepers."""
+    with app.producer_or_acquire() as producer, producer.batch():
+        for name, args in tasks:
+            app.send_task(name, args=args, producer=producer)

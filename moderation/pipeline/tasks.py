@@ -9,6 +9,7 @@ from moderation.pipeline.moderate import claim_stale_pending, moderate_comments
 from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
 from shared import task_names
+from shared.celery_app import send_tasks
 from shared.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,12 @@ def score_comment(self: Task, requests: list[SimpleRequest]) -> None:
             spam=get_spam_scorer(settings),
             defaults=settings.policy,
         )
-    for notification_id in moderated.callbacks:  # after the commit, so the notify worker finds the rows
-        self.app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
-    for site_id in moderated.alert_sites:
-        self.app.send_task(task_names.DISPATCH_ALERTS, args=[site_id])
+    # After the commit, so the notify worker finds the rows; the batch's tasks in one round trip.
+    send_tasks(
+        self.app,
+        [(task_names.DELIVER_CALLBACK, [notification_id]) for notification_id in moderated.callbacks]
+        + [(task_names.DISPATCH_ALERTS, [site_id]) for site_id in moderated.alert_sites],
+    )
 
 
 @shared_task(name=task_names.SWEEP_PENDING_COMMENTS, bind=True)
@@ -48,8 +51,7 @@ def sweep_pending_comments(self: Task) -> int:
     settings = self.app.settings
     with session_scope(settings.database_url) as session:
         ids = claim_stale_pending(session, older_than_s=settings.pending_requeue_after_s)
-    for comment_id in ids:
-        self.app.send_task(task_names.SCORE_COMMENT, args=[comment_id])
+    send_tasks(self.app, [(task_names.SCORE_COMMENT, [comment_id]) for comment_id in ids])
     if ids:
         log.warning("re-enqueued %d stale pending comments", len(ids))
     return len(ids)
