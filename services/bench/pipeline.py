@@ -139,6 +139,20 @@ def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int,
         return comments / elapsed
 
 
+def scorer_rate(settings: Settings, *, comments: int) -> float:
+    """Comments/s the toxicity scorer alone scores in this process, in the worker's batches, on the
+    drain's texts: the same-run reference for the drain rate (the machine's load moves both)."""
+    from moderation.scoring.backends import get_scorer
+
+    scorer, batch = get_scorer(settings.toxicity), settings.toxicity.batch_size
+    texts = [_body(n)["text"] for n in range(comments)]
+    scorer.score_batch(texts[:batch])  # warm up
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch):
+        scorer.score_batch(texts[start : start + batch])
+    return len(texts) / (time.perf_counter() - started)
+
+
 def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, port: int) -> dict[str, float]:
     """p50/p99 seconds from a comment's creation to its verdict, posting at `rate` per second."""
     site_id, key = new_site(settings, callback_url=CALLBACK_URL)

@@ -29,7 +29,7 @@ def bench_pipeline(
     """Start the real API and one moderation worker process (everything on: toxicity, spam, policy,
     verdict rows, callbacks owed); measure its drain rate (batched vs not) and POST->verdict latency
     on the Redis broker."""
-    from services.bench.pipeline import drain_rate, post_to_verdict_latency
+    from services.bench.pipeline import drain_rate, post_to_verdict_latency, scorer_rate
     from shared.migrate import upgrade
 
     settings = get_settings()
@@ -37,6 +37,10 @@ def bench_pipeline(
     batch = settings.toxicity.batch_size
     batched = drain_rate(settings, comments=comments, batch_size=batch, port=port)
     click.echo(f"drain, one worker process, batches of {batch}: {batched:.0f} comments/s")
+    alone = scorer_rate(settings, comments=comments)
+    click.echo(
+        f"the {settings.toxicity.backend} toxicity scorer alone, same batches, this process: {alone:.0f} comments/s"
+    )
     single = 0.0
     if single_comments:
         single = drain_rate(settings, comments=single_comments, batch_size=1, port=port)
@@ -50,7 +54,8 @@ def bench_pipeline(
         drain_rate(settings, comments=comments, batch_size=batch, port=port, profile=profile)
         click.echo(f"profile of a batched drain: {profile} (modctl profile-summary {profile})")
     click.echo(
-        f"drain_per_s={batched:.0f} single_per_s={single:.0f} rate={rate:.0f} "
+        f"drain_per_s={batched:.0f} scorer_per_s={alone:.0f} drain_vs_scorer={batched / alone:.2f} "
+        f"single_per_s={single:.0f} rate={rate:.0f} "
         f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}"
     )
 
