@@ -82,7 +82,7 @@ BENCH_REDIS ?= 6
 BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(BENCH_DB) MOD_BROKER_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+1)) MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+2)) FLOOR_REDIS=redis://127.0.0.1:6379/$(BENCH_REDIS)
 BENCH_FRESH = psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS $(1) WITH (FORCE)' -c 'CREATE DATABASE $(1)'
 BENCH_FLUSH := for n in 0 1 2; do redis-cli -n $$(($(BENCH_REDIS)+n)) flushdb >/dev/null || exit 1; done
-bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
+bench-pipeline: $(INSTALLED) ## Real API + one worker on PostgreSQL/Redis: drain rate (callbacks owed), POST->verdict p50/p99 at 200/s. BENCHARGS=...
 	scripts/ensure-services
 	$(call BENCH_FRESH,$(BENCH_DB))
 	$(BENCH_FLUSH)
@@ -96,7 +96,7 @@ bench-ingest: $(INSTALLED) ## POST /v1/comments beside the stack's floor (FLOOR=
 	$(call BENCH_FRESH,$(BENCH_DB))
 	$(call BENCH_FRESH,$(BENCH_DB)_floor)
 	$(BENCH_FLUSH)
-	$(BENCH_ENV) $(BIN)/modctl bench-ingest --floor $(FLOOR)
+	$(BENCH_ENV) $(BIN)/modctl bench-ingest --floor $(FLOOR) $(BENCHARGS)
 
 bench-embedded: $(INSTALLED) ## make run's setup (SQLite + SQLite broker) in a fresh folder: POST->verdict p50/p99
 	$(BIN)/modctl bench-embedded
