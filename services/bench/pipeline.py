@@ -115,10 +115,23 @@ def new_site(settings: Settings, callback_url: str | None = None) -> tuple[int, 
         return issued.site.id, issued.api_key
 
 
-def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int, profile: Path | None = None) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drain_rate(
+    settings: Settings, *, comments: int, batch_size: int, port: int, profile: Path | None = None
+) -> tuple[float, float]:
     """Comments/s one moderation worker process decides, everything on (toxicity, spam, policy,
-    verdict rows, callbacks owed), starting from a backlog of `comments`; with `profile`, py-spy
-    records the worker while it drains (which slows it: profile and measure in separate runs)."""
+    verdict rows, callbacks owed), starting from a backlog of `comments`, and comments per second
+    of the worker's own CPU time (what it would drain with a core to itself: the figure a shared,
+    loaded machine moves least). With `profile`, py-spy records the worker while it drains (which
+    slows it: profile and measure in separate runs)."""
     site_id, key = new_site(settings, callback_url=CALLBACK_URL)
     base = f"http://127.0.0.1:{port}"
     with running(web_command(), process_env(settings, MOD_PORT=str(port))):
@@ -128,15 +141,15 @@ def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int,
     with running(worker, process_env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))) as process:
         while _count(settings, site_id, CommentStatus.PENDING) == comments:
             time.sleep(0.01)  # the clock starts with the first verdict, after the model loaded
-        started = time.monotonic()
+        started, cpu = time.monotonic(), cpu_seconds(process.pid)
         spy = None if profile is None else py_spy(process.pid, 60, profile)
         while _count(settings, site_id, CommentStatus.PENDING):
             time.sleep(0.05)
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, cpu_seconds(process.pid) - cpu
         if spy is not None:
             spy.send_signal(signal.SIGINT)  # py-spy writes what it has when interrupted
             spy.wait()
-        return comments / elapsed
+        return comments / elapsed, comments / cpu if cpu > 0 else 0.0
 
 
 def scorer_rate(settings: Settings, *, comments: int) -> float:

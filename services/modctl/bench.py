@@ -35,15 +35,18 @@ def bench_pipeline(
     settings = get_settings()
     upgrade(settings.database_url)
     batch = settings.toxicity.batch_size
-    batched = drain_rate(settings, comments=comments, batch_size=batch, port=port)
-    click.echo(f"drain, one worker process, batches of {batch}: {batched:.0f} comments/s")
+    batched, per_cpu_s = drain_rate(settings, comments=comments, batch_size=batch, port=port)
+    click.echo(
+        f"drain, one worker process, batches of {batch}: {batched:.0f} comments/s, "
+        f"{per_cpu_s:.0f} per second of its own CPU time"
+    )
     alone = scorer_rate(settings, comments=comments)
     click.echo(
         f"the {settings.toxicity.backend} toxicity scorer alone, same batches, this process: {alone:.0f} comments/s"
     )
     single = 0.0
     if single_comments:
-        single = drain_rate(settings, comments=single_comments, batch_size=1, port=port)
+        single = drain_rate(settings, comments=single_comments, batch_size=1, port=port)[0]
         click.echo(f"drain, one comment per model call: {single:.0f} comments/s")
     latency = post_to_verdict_latency(settings, rate=rate, seconds=seconds, port=port)
     click.echo(
@@ -54,7 +57,8 @@ def bench_pipeline(
         drain_rate(settings, comments=comments, batch_size=batch, port=port, profile=profile)
         click.echo(f"profile of a batched drain: {profile} (modctl profile-summary {profile})")
     click.echo(
-        f"drain_per_s={batched:.0f} scorer_per_s={alone:.0f} drain_vs_scorer={batched / alone:.2f} "
+        f"drain_per_s={batched:.0f} drain_per_cpu_s={per_cpu_s:.0f} scorer_per_s={alone:.0f} "
+        f"drain_vs_scorer={batched / alone:.2f} "
         f"single_per_s={single:.0f} rate={rate:.0f} "
         f"p50_ms={latency['p50'] * 1000:.0f} p99_ms={latency['p99'] * 1000:.0f}"
     )
