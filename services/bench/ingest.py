@@ -16,12 +16,12 @@ import statistics
 import subprocess
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import make_url, text
 
-from services.bench.pipeline import new_site, process_env, py_spy, running, wait_ready
+from services.bench.pipeline import cpu_seconds, new_site, process_env, py_spy, running, wait_ready
 from services.processes import BIN, web_command
 from shared.db import make_engine
 from shared.settings import Settings
@@ -40,6 +40,7 @@ class Round:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_s: float = 0.0  # CPU time the server's processes used in the round
 
     @property
     def per_s(self) -> float:
@@ -67,6 +68,28 @@ class Side:
     @property
     def errors(self) -> int:
         return sum(r.errors for r in self.rounds)
+
+    @property
+    def per_cpu_s(self) -> float:
+        """Requests per second of the server's own CPU time: what it would answer with the
+        machine to itself, the figure other people's load moves least."""
+        cpu = sum(r.cpu_s for r in self.rounds)
+        return sum(r.requests for r in self.rounds) / cpu if cpu > 0 else 0.0
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU time of a gunicorn master and its workers so far (Linux /proc; 0 where unknown)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
+
+
+def _measured(pid: int, base: str, key: str, *, connections: int, seconds: float) -> Round:
+    before = _server_cpu_seconds(pid)
+    result = _wrk(base, key, connections=connections, seconds=seconds)
+    return replace(result, cpu_s=_server_cpu_seconds(pid) - before)
 
 
 def _wrk(base: str, key: str, *, connections: int, seconds: float) -> Round:
@@ -139,7 +162,7 @@ def ingest_beside_floor(
     api, base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
     with (
         running(web_command(), process_env(settings, MOD_PORT=str(port))) as web,
-        running(_floor_command(floor, floor_port, settings.web_workers), floor_env),
+        running(_floor_command(floor, floor_port, settings.web_workers), floor_env) as floor_server,
     ):
         wait_ready(api)
         _wait_listening(floor_port)
@@ -147,8 +170,8 @@ def ingest_beside_floor(
             _wrk(url, key, connections=connections, seconds=2)
         sides: tuple[list[Round], list[Round]] = ([], [])
         for _ in range(rounds):
-            sides[0].append(_wrk(api, key, connections=connections, seconds=seconds))
-            sides[1].append(_wrk(base, key, connections=connections, seconds=seconds))
+            sides[0].append(_measured(web.pid, api, key, connections=connections, seconds=seconds))
+            sides[1].append(_measured(floor_server.pid, base, key, connections=connections, seconds=seconds))
         if profile is not None:
             spy = py_spy(web.pid, seconds, profile)
             _wrk(api, key, connections=connections, seconds=seconds)

@@ -113,6 +113,10 @@ def bench_ingest(
         f"{settings.web_workers}x{settings.web_threads} gunicorn each"
     )
     click.echo(
+        f"per second of the servers' own CPU time: ingest_per_cpu_s={api.per_cpu_s:.0f} "
+        f"floor_per_cpu_s={base.per_cpu_s:.0f} cpu_ratio={api.per_cpu_s / base.per_cpu_s if base.per_cpu_s else 0:.2f}"
+    )
+    click.echo(
         f"ingest_per_s={api.per_s:.0f} floor_per_s={base.per_s:.0f} ratio={api.per_s / base.per_s:.2f} "
         f"p99_ms={api.p99_ms:.1f} floor_p99_ms={base.p99_ms:.1f}"
     )
