@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from select import select as readable
+from select import POLLIN, poll
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, exc, make_url
@@ -42,7 +42,11 @@ def _drop_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) 
     # not pool_pre_ping's round trip (a SELECT 1 before every request's first statement: a fifth
     # of a POST's time). DisconnectionError makes the pool open a fresh connection instead.
     fileno = getattr(dbapi_connection, "fileno", None)
-    if fileno is not None and readable([fileno()], [], [], 0)[0]:
+    if fileno is None:
+        return
+    socket = poll()  # not select(), which fails on descriptors past 1023 in a busy process
+    socket.register(fileno(), POLLIN)
+    if socket.poll(0):
         raise exc.DisconnectionError("the server closed this pooled connection")
 
 
