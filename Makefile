@@ -75,19 +75,31 @@ bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make benc
 bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl bench-spam --data $(DATA)
 
-BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7 MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/8
-bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99
+# Another checkout benchmarking on the same servers at the same time picks other names:
+# make bench-ingest BENCH_DB=modsys_bench2 BENCH_REDIS=9 (BENCH_REDIS and the two databases after it).
+BENCH_DB ?= modsys_bench
+BENCH_REDIS ?= 6
+BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$(BENCH_DB) MOD_BROKER_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+1)) MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/$$(($(BENCH_REDIS)+2)) FLOOR_REDIS=redis://127.0.0.1:6379/$(BENCH_REDIS)
+BENCH_FRESH = psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS $(1) WITH (FORCE)' -c 'CREATE DATABASE $(1)'
+BENCH_FLUSH := for n in 0 1 2; do redis-cli -n $$(($(BENCH_REDIS)+n)) flushdb >/dev/null || exit 1; done
+bench-pipeline: $(INSTALLED) ## Real API + one worker on PostgreSQL/Redis: drain rate (callbacks owed), POST->verdict p50/p99 at 200/s. BENCHARGS=...
 	scripts/ensure-services
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
-	$(BENCH_ENV) $(BIN)/modctl bench-pipeline
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(BENCH_FLUSH)
+	$(BENCH_ENV) $(BIN)/modctl bench-pipeline $(BENCHARGS)
 
-bench-ingest: $(INSTALLED) ## POST /v1/comments accepted per second (wrk against gunicorn on PostgreSQL + Redis), p50/p99
+# The stack's floor lives beside the projects (one file every benchmark runs as is), not in the repo.
+FLOOR ?= ../shared/bench/floor_ingest.py
+bench-ingest: $(INSTALLED) ## POST /v1/comments beside the stack's floor (FLOOR=...), alternating wrk rounds: accepted/s, p99, ratio
 	scripts/ensure-services
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
-	$(BENCH_ENV) $(BIN)/modctl bench-ingest
+	scripts/ensure-wrk
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(call BENCH_FRESH,$(BENCH_DB)_floor)
+	$(BENCH_FLUSH)
+	$(BENCH_ENV) $(BIN)/modctl bench-ingest --floor $(FLOOR) $(BENCHARGS)
+
+bench-embedded: $(INSTALLED) ## make run's setup (SQLite + SQLite broker) in a fresh folder: POST->verdict p50/p99
+	$(BIN)/modctl bench-embedded
 
 bench-simulate: $(INSTALLED) ## The policy simulator over 100,000 seeded comments on PostgreSQL, beside the floor
 	scripts/ensure-services
@@ -96,8 +108,8 @@ bench-simulate: $(INSTALLED) ## The policy simulator over 100,000 seeded comment
 
 bench-analyze: $(INSTALLED) ## Perspective-compatible analyze under 50 concurrent clients: p50/p99, req/s
 	scripts/ensure-services
-	psql -q -h 127.0.0.1 -U postgres -d test -c 'DROP DATABASE IF EXISTS modsys_bench WITH (FORCE)' -c 'CREATE DATABASE modsys_bench'
-	redis-cli -n 7 flushdb >/dev/null && redis-cli -n 8 flushdb >/dev/null
+	$(call BENCH_FRESH,$(BENCH_DB))
+	$(BENCH_FLUSH)
 	$(BENCH_ENV) $(BIN)/modctl bench-analyze
 
 bench-faults: $(INSTALLED) ## Faults under a stream (worker kill, Redis restart, PostgreSQL stop, receiver down, human races): 0 lost/duplicated/stuck/overwritten
@@ -126,4 +138,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-faults up down clean help
+.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-faults bench-embedded up down clean help

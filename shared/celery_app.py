@@ -1,8 +1,9 @@
 """The one place Celery is configured; every process builds its app with create_celery()."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from celery import Celery
+from kombu.transport import sqlalchemy as sql_transport
 
 from shared import task_names
 from shared.settings import Settings
@@ -26,8 +27,18 @@ def batch_prefetch_multiplier(settings: Settings) -> int:
     return 2 * settings.toxicity.batch_size
 
 
+def _poll_embedded_broker(settings: Settings) -> None:
+    # An idle worker on kombu's SQLAlchemy transport sleeps `polling_interval` (1 s by default)
+    # between empty polls: a verdict waited up to a second for it. The transport reads the
+    # interval from its class only: the transport options go to create_engine, which refuses
+    # unknown keys. One interval per process, and every app of the process has the same settings.
+    if settings.broker_url.startswith("sqla+"):
+        sql_transport.Transport.polling_interval = settings.broker_polling_interval_s
+
+
 def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
     """A Celery app for these settings, with the task modules in `include` registered."""
+    _poll_embedded_broker(settings)
     app = Celery("modsys", broker=settings.broker_url, include=list(include), set_as_current=True)
     app.conf.update(
         task_serializer="json",
@@ -45,6 +56,10 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
         # A late-acked task whose worker dies is handed to another worker, not dropped.
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=4,
+        # Without an event loop (the embedded broker) timers run on a thread that sleeps up to
+        # this long, not waking for a timer added meanwhile: a partial batch waited up to 1 s
+        # (the default) for its flush instead of batch_interval_s.
+        worker_timer_precision=settings.toxicity.batch_interval_s,
         beat_schedule={
             "sweep-pending-comments": {
                 "task": task_names.SWEEP_PENDING_COMMENTS,
@@ -64,3 +79,12 @@ def create_celery(settings: Settings, include: Sequence[str] = ()) -> Celery:
     )
     app.settings = settings  # tasks read their settings from here
     return app
+
+
+def send_tasks(app: Celery, tasks: Iterable[tuple[str, Sequence[object]]]) -> None:
+    """Queue several tasks, (name, args) each, in one broker round trip where the transport can
+    (Redis: one pipeline; kombu's Producer.batch) instead of one each; one by one elsewhere. A
+    broker failure raises here, after the caller's commit: the rows wait for the sweepers."""
+    with app.producer_or_acquire() as producer, producer.batch():
+        for name, args in tasks:
+            app.send_task(name, args=args, producer=producer)

@@ -202,7 +202,10 @@ class Settings(BaseSettings):
     is an SQLite file."""
     broker_url: str = "sqla+sqlite:///var/broker.db"
     """The task queues: `redis://host:6379/0` in production; the embedded default keeps them in an
-    SQLite file (workers poll it once a second) and needs no server."""
+    SQLite file (workers poll it every `broker_polling_interval_s`) and needs no server."""
+    broker_polling_interval_s: float = 0.1
+    """The embedded broker (an SQLite file) has no way to wake a worker: each worker asks it for new
+    tasks this often while idle. Shorter: verdicts sooner, a little more idle work; Redis needs none."""
     broker_visibility_timeout_s: int = 3600
     """Redis redelivers a task that was never acked after this long; longer than any retry countdown."""
     host: str = "127.0.0.1"

@@ -9,6 +9,7 @@ from moderation.pipeline.moderate import Moderated, claim_stale_pending, moderat
 from moderation.scoring.backends import get_scorer
 from moderation.spam.scorer import get_spam_scorer
 from shared import task_names
+from shared.celery_app import send_tasks
 from shared.db import session_scope
 from shared.work_metrics import COMMENTS_QUARANTINED
 
@@ -80,10 +81,12 @@ def _failed(app: Celery, comment_id: int) -> None:
 
 
 def _hand_over(app: Celery, moderated: Moderated) -> None:
-    for notification_id in moderated.callbacks:  # after the commit, so the notify worker finds the rows
-        app.send_task(task_names.DELIVER_CALLBACK, args=[notification_id])
-    for site_id in moderated.alert_sites:
-        app.send_task(task_names.DISPATCH_ALERTS, args=[site_id])
+    # After the commit, so the notify worker finds the rows; the batch's tasks in one round trip.
+    send_tasks(
+        app,
+        [(task_names.DELIVER_CALLBACK, [notification_id]) for notification_id in moderated.callbacks]
+        + [(task_names.DISPATCH_ALERTS, [site_id]) for site_id in moderated.alert_sites],
+    )
 
 
 @shared_task(name=task_names.SWEEP_PENDING_COMMENTS, bind=True)
@@ -92,8 +95,7 @@ def sweep_pending_comments(self: Task) -> int:
     settings = self.app.settings
     with session_scope(settings.database_url) as session:
         ids = claim_stale_pending(session, older_than_s=settings.pending_requeue_after_s)
-    for comment_id in ids:
-        self.app.send_task(task_names.SCORE_COMMENT, args=[comment_id])
+    send_tasks(self.app, [(task_names.SCORE_COMMENT, [comment_id]) for comment_id in ids])
     if ids:
         log.warning("re-enqueued %d stale pending comments", len(ids))
     return len(ids)

@@ -1,4 +1,5 @@
--- wrk script for `modctl bench-ingest`: every request a new comment (a unique external_id per thread
+-- wrk script for `modctl bench-ingest`, the same for the real API and the floor (it reads external_id,
+-- author.id and text): every request a new comment (a unique external_id per thread
 -- and counter), so each one is stored and queued, as in production.
 local counter = 0
 local thread_id = 0
@@ -25,7 +26,7 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("RESULT per_s=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+  io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

@@ -5,6 +5,8 @@ call), and the time from POST to stored verdict at a steady request rate.
 """
 
 import os
+import shutil
+import signal
 import statistics
 import subprocess
 import threading
@@ -12,13 +14,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import requests
 from sqlalchemy import func, select
 
 from ingest.sites import create_site
-from services.processes import web_command, worker_command
+from services.processes import BIN, web_command, worker_command
 from shared.db import session_scope
 from shared.models import Comment, Verdict, as_utc
 from shared.settings import Settings
@@ -101,32 +104,71 @@ def _post_all(base: str, key: str, count: int, rate: float | None) -> None:
         thread.join()
 
 
-def new_site(settings: Settings) -> tuple[int, str]:
+# The site is owed a callback for every verdict (an outbox row and a task for the notify queue, which
+# no worker drains here), as a site that wants to be told is.
+CALLBACK_URL = "http://127.0.0.1:9/modsys-callback"
+
+
+def new_site(settings: Settings, callback_url: str | None = None) -> tuple[int, str]:
     with session_scope(settings.database_url) as session:
-        issued = create_site(session, name=f"bench-{uuid.uuid4().hex[:8]}")
+        issued = create_site(session, name=f"bench-{uuid.uuid4().hex[:8]}", callback_url=callback_url)
         return issued.site.id, issued.api_key
 
 
-def drain_rate(settings: Settings, *, comments: int, batch_size: int, port: int) -> float:
-    """Comments/s one moderation worker decides, starting from a backlog of `comments`."""
-    site_id, key = new_site(settings)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drain_rate(
+    settings: Settings, *, comments: int, batch_size: int, port: int, profile: Path | None = None
+) -> tuple[float, float]:
+    """Comments/s one moderation worker process decides, everything on (toxicity, spam, policy,
+    verdict rows, callbacks owed), starting from a backlog of `comments`, and comments per second
+    of the worker's own CPU time (what it would drain with a core to itself: the figure a shared,
+    loaded machine moves least). With `profile`, py-spy records the worker while it drains (which
+    slows it: profile and measure in separate runs)."""
+    site_id, key = new_site(settings, callback_url=CALLBACK_URL)
     base = f"http://127.0.0.1:{port}"
     with running(web_command(), process_env(settings, MOD_PORT=str(port))):
         wait_ready(base)
         _post_all(base, key, comments, rate=None)
     worker = worker_command("moderation", ("--pool", "solo"))
-    with running(worker, process_env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))):
+    with running(worker, process_env(settings, MOD_TOXICITY__BATCH_SIZE=str(batch_size))) as process:
         while _count(settings, site_id, CommentStatus.PENDING) == comments:
             time.sleep(0.01)  # the clock starts with the first verdict, after the model loaded
-        started = time.monotonic()
+        started, cpu = time.monotonic(), cpu_seconds(process.pid)
+        spy = None if profile is None else py_spy(process.pid, 60, profile)
         while _count(settings, site_id, CommentStatus.PENDING):
             time.sleep(0.05)
-        return comments / (time.monotonic() - started)
+        elapsed, cpu = time.monotonic() - started, cpu_seconds(process.pid) - cpu
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes what it has when interrupted
+            spy.wait()
+        return comments / elapsed, comments / cpu if cpu > 0 else 0.0
+
+
+def scorer_rate(settings: Settings, *, comments: int) -> float:
+    """Comments/s the toxicity scorer alone scores in this process, in the worker's batches, on the
+    drain's texts: the same-run reference for the drain rate (the machine's load moves both)."""
+    from moderation.scoring.backends import get_scorer
+
+    scorer, batch = get_scorer(settings.toxicity), settings.toxicity.batch_size
+    texts = [_body(n)["text"] for n in range(comments)]
+    scorer.score_batch(texts[:batch])  # warm up
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch):
+        scorer.score_batch(texts[start : start + batch])
+    return len(texts) / (time.perf_counter() - started)
 
 
 def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, port: int) -> dict[str, float]:
     """p50/p99 seconds from a comment's creation to its verdict, posting at `rate` per second."""
-    site_id, key = new_site(settings)
+    site_id, key = new_site(settings, callback_url=CALLBACK_URL)
     base = f"http://127.0.0.1:{port}"
     total = int(rate * seconds)
     with (
@@ -152,3 +194,16 @@ def post_to_verdict_latency(settings: Settings, *, rate: float, seconds: float, 
         "p50": statistics.median(latencies),
         "p99": latencies[int(len(latencies) * 0.99) - 1],
     }
+
+
+def py_spy(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy recording a process and its children (gunicorn's workers) into collapsed stacks."""
+    spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if spy is None:
+        raise RuntimeError("py-spy is not installed: make .venv/.installed-test (the test extra has it)")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", "raw"]
+    return subprocess.Popen(
+        [*command, "--rate", "200", "--duration", f"{seconds:g}", "--output", str(output)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -33,6 +33,8 @@ for command in (
     bench.bench_ingest,
     bench.bench_analyze,
     bench.bench_simulate,
+    bench.bench_embedded,
+    bench.profile_summary,
     spam.train_spam,
     spam.eval_spam,
     spam.bench_spam,

@@ -50,6 +50,12 @@ def _key_owner(session: Session, key_hash: str) -> tuple[Site, datetime | None] 
     return None if row is None else (row[0], as_utc(row[1]))
 
 
+def _remembered(key: str) -> Site | None:
+    """The detached copy of the key's site, while this process still trusts it."""
+    remembered = _known_keys.get(hash_api_key(key.strip())) if key.strip() else None
+    return remembered[0] if remembered is not None and remembered[1] > time.monotonic() else None
+
+
 def _site_of_key(session: Session, key: str) -> Site | None:
     """The site whose live key this is, disabled or not, remembered for `site_cache_s`."""
     if not key.strip():
@@ -84,9 +90,7 @@ def site_for_key(session: Session, key: str) -> Site | None:
     return site
 
 
-def authenticated_site(session: Session) -> Site:
-    """The site whose key the request carries; 401 when there is none or it is wrong."""
-    site = _site_of_key(session, _required_token())
+def _enabled(site: Site | None) -> Site:
     if site is None:
         raise ApiError(401, "unauthorized", "The API key is not valid.")
     g.site_name = site.name  # for the access log
@@ -95,6 +99,14 @@ def authenticated_site(session: Session) -> Site:
     return site
 
 
+def authenticated_site(session: Session) -> Site:
+    """The site whose key the request carries; 401 when there is none or it is wrong."""
+    return _enabled(_site_of_key(session, _required_token()))
+
+
 def authenticated_site_id(session: Session) -> int:
-    """The id of the site whose key the request carries (remembered, as in site_for_key)."""
-    return authenticated_site(session).id
+    """The id of the site whose key the request carries (remembered, as in site_for_key). A
+    remembered site is read from its copy, not merged into the session: a POST needs only its id."""
+    token = _required_token()
+    remembered = _remembered(token)
+    return _enabled(remembered if remembered is not None else _site_of_key(session, token)).id

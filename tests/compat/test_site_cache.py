@@ -84,3 +84,24 @@ def test_a_key_rotated_without_grace_retires_the_old_one_within_the_cache_time(c
     assert (
         refused.status_code == 400 and refused.json["error"]["status"] == "INVALID_ARGUMENT"
     )  # Google's "API key not valid"
+
+
+def test_a_remembered_key_posts_comments_to_its_site_and_a_disabled_site_is_refused_after_the_cache_time(
+    cached, db, site
+):
+    from shared.models import Comment, utcnow
+    from tests.support.payloads import comment_body
+
+    first = cached.post("/v1/comments", json=comment_body(external_id="c-1"), headers=site.auth)
+    second = cached.post("/v1/comments", json=comment_body(external_id="c-2"), headers=site.auth)  # remembered
+    assert first.status_code == second.status_code == 202
+    assert db.get(Comment, second.json["id"]).site_id == site.id
+
+    db.get(Site, site.id).disabled_at = utcnow()
+    db.commit()
+    _expire()
+
+    refused = cached.post("/v1/comments", json=comment_body(external_id="c-3"), headers=site.auth)
+    assert refused.status_code == 403 and refused.json["error"] == "site_disabled"
+    remembered_disabled = cached.post("/v1/comments", json=comment_body(external_id="c-4"), headers=site.auth)
+    assert remembered_disabled.status_code == 403  # the disabled site is remembered too, and still refused

@@ -102,3 +102,16 @@ def test_sites_do_not_share_external_ids_or_comments(client, site, settings):
 
     assert ours != theirs
     assert client.get(f"/v1/comments/{ours}", headers=other.auth).status_code == 404
+
+
+def test_a_broker_that_is_down_leaves_the_comment_stored_and_pending_for_the_sweeper(settings, site, db):
+    from services.web import create_app
+    from shared.celery_app import create_celery
+
+    down = settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})  # nothing listens there
+    app = create_app(down, create_celery(down))
+
+    response = app.test_client().post("/v1/comments", json=comment_body(), headers=site.auth)
+
+    assert response.status_code == 202
+    assert db.get(Comment, response.json["id"]).status == "pending"

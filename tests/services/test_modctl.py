@@ -385,3 +385,46 @@ def test_policy_simulate_refuses_a_wrong_proposal_saying_why(modctl, site, args,
     result = modctl("policy", "simulate", *[part for pair in period.items() for part in pair])
 
     assert result.exit_code == 2 and problem in result.output
+
+
+FLOOR = Path(__file__).resolve().parents[3] / "shared" / "bench" / "floor_ingest.py"
+
+
+@pytest.mark.skipif(not FLOOR.exists(), reason="the stack's floor lives beside the checkout, in ../shared/bench")
+def test_bench_ingest_runs_the_api_beside_the_floor_and_ends_with_its_figure_line(modctl, settings, monkeypatch):
+    import psycopg
+
+    from services.bench.ingest import floor_database_url
+    from tests.conftest import ADMIN_URL
+    from tests.support.processes import free_port
+
+    floor_db = floor_database_url(settings).rsplit("/", 1)[1]
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{floor_db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{floor_db}"')
+    monkeypatch.setenv("FLOOR_REDIS", settings.broker_url)
+    try:
+        result = modctl(
+            "bench-ingest", "--floor", str(FLOOR), "--seconds", "1", "--rounds", "1", "--connections", "2",
+            "--port", str(free_port()), "--floor-port", str(free_port()),
+        )  # fmt: skip
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{floor_db}" WITH (FORCE)')
+
+    lines = result.output.strip().splitlines()
+    assert ", 0 errors" in lines[0] and lines[0].startswith("POST /v1/comments:"), result.output
+    assert ", 0 errors" in lines[1] and lines[1].startswith("floor:"), result.output
+    assert re.fullmatch(
+        r"ingest_per_s=\d+ floor_per_s=\d+ ratio=\d+\.\d\d p99_ms=[\d.]+ floor_p99_ms=[\d.]+", lines[-1]
+    ), lines[-1]
+
+
+def test_bench_embedded_measures_post_to_verdict_on_the_sqlite_broker(modctl):
+    from tests.support.processes import free_port
+
+    result = modctl("bench-embedded", "--rate", "5", "--seconds", "1", "--port", str(free_port()))
+
+    lines = result.output.strip().splitlines()
+    assert "5 decided (100%)" in lines[0], result.output
+    assert re.fullmatch(r"embedded_p50_ms=\d+ embedded_p99_ms=\d+", lines[-1]), lines[-1]
