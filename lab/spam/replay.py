@@ -18,6 +18,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from lab.spam.stream import StreamItem
 from moderation.spam.learning import learn_site
+from moderation.spam.prior import SpamPrior
 from moderation.spam.scorer import SpamScorer, spam_reasons
 from shared.categories import SPAM
 from shared.db import session_scope
@@ -58,12 +59,12 @@ def figures(labels: Sequence[int], scores: Sequence[float], threshold: float) ->
 class Replay:
     """One site on a fresh database, scored batch by batch in stream order."""
 
-    def __init__(self, *, review: float, reject: float, batch: int = 64) -> None:
+    def __init__(self, *, review: float, reject: float, batch: int = 64, prior: SpamPrior | None = None) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="modsys-replay-")
         self.database_url = f"sqlite:///{Path(self._folder.name) / 'replay.db'}"
         upgrade(self.database_url)
         self.review, self.reject, self.batch = review, reject, batch
-        self.scorer = SpamScorer(fakeredis.FakeRedis(), SpamSettings())
+        self.scorer = SpamScorer(fakeredis.FakeRedis(), SpamSettings(), prior=prior)
         with session_scope(self.database_url) as session:
             site = Site(name="replay", signing_secret="-", policy={})
             session.add(site)
@@ -138,7 +139,7 @@ class Replay:
                     source="moderator",
                     label=SpamLabel.SPAM if label else SpamLabel.HAM,
                 )
-            return learn_site(session, self.site_id)
+            return learn_site(session, self.site_id, self.scorer.known)
 
     def close(self) -> None:
         self._folder.cleanup()

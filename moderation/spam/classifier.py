@@ -43,7 +43,7 @@ MIN_SCALE = 1e-3
 Example = tuple[str, Sequence[str], int]
 
 
-def _config(n_features: int) -> dict:
+def feature_config(n_features: int) -> dict:
     """What the features depend on; a stored model is only valid with the same config."""
     return {
         "format": FORMAT,
@@ -118,7 +118,10 @@ class SpamModel:
         """Log-odds contributions for a batch of comments."""
         if not texts:
             return np.zeros(0)
-        x = self.features(texts, signal_codes)
+        return self.logits_of(self.features(texts, signal_codes))
+
+    def logits_of(self, x: sp.csr_matrix) -> np.ndarray:
+        """Log-odds contributions for rows made by `features` (shared with the prior: one matrix for both)."""
         return np.asarray(x @ self.weights, dtype=np.float64)
 
     def learn_many(self, examples: Sequence[Example], offsets: Sequence[float] | None = None) -> None:
@@ -148,7 +151,7 @@ class SpamModel:
         buf = io.BytesIO()
         np.savez_compressed(
             buf,
-            config=np.array(json.dumps(_config(self.n_features), sort_keys=True)),
+            config=np.array(json.dumps(feature_config(self.n_features), sort_keys=True)),
             counters=np.array([self.version, self.examples], dtype=np.int64),
             # Gaps between sorted bucket numbers are small and compress far better than the numbers.
             bucket_gaps=np.diff(buckets, prepend=0).astype(np.uint32),
@@ -162,7 +165,7 @@ class SpamModel:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             config = json.loads(str(arrays["config"]))
             n_features = int(config.get("n_features", 0))
-            if config != _config(n_features):
+            if config != feature_config(n_features):
                 raise ValueError(f"spam model made with other features ({config}); retrain it")
             version, examples = (int(v) for v in arrays["counters"])
             buckets = np.cumsum(arrays["bucket_gaps"].astype(np.int64))

@@ -192,3 +192,108 @@ class DuplicateIndex:
                 if (int(other_hash, 16) ^ value).bit_count() <= self.max_distance:
                     near.add(other_id)
         return near
+
+
+# ---------------------------------------------------------------------------------------------
+# Spam the site's moderators rejected, remembered for months: a campaign reworded copy by copy
+# ("Набираю людей в команду" / "Ищу людей в команду") keeps most of its character 4-grams, which
+# SimHash's 3 bits cannot tell. MinHash estimates the share of shared 4-grams (Jaccard) directly;
+# LSH bands of 2 hashes find the candidates with one read per band.
+MINHASH_SHINGLE = 4
+MINHASH_PERMUTATIONS = 32
+MINHASH_ROWS = 2  # hashes per band: two texts sharing 40% of their 4-grams share a band 94% of the time
+KNOWN_MIN_CHARS = 30
+_SEEDS = _mix(np.arange(1, MINHASH_PERMUTATIONS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+def minhash(text: str) -> np.ndarray | None:
+    """MINHASH_PERMUTATIONS 32-bit minima over the character 4-grams of the canonical text (None if too short)."""
+    canon, _ = _canonical(text)
+    if len(canon.replace(" ", "")) < KNOWN_MIN_CHARS:
+        return None
+    codes = np.frombuffer(canon.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = len(codes) - MINHASH_SHINGLE + 1
+    shingles = np.zeros(n, dtype=np.uint64)
+    for k in range(MINHASH_SHINGLE):
+        shingles = _mix(shingles ^ codes[k : k + n])
+    shingles = np.unique(shingles)
+    return (_mix(shingles[None, :] ^ _SEEDS[:, None]) & _LOW32).min(axis=1).astype(np.uint32)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The estimated share of 4-grams two texts share (Jaccard), from their MinHash signatures."""
+    return float(np.mean(a == b))
+
+
+Known = tuple[int, np.ndarray | None]  # site id, signature
+
+
+class KnownSpam:
+    """Per site, the MinHash signatures of spam its moderators rejected, in Redis for `keep_s`.
+
+    Each signature is a member "id:signature_hex" of one sorted set per LSH band,
+    `{prefix}:{site}:{band}:{band_hex}`, scored by time: a lookup is one ZREVRANGE per band, queued
+    in the scorer's first pipeline, and the members carry the signatures, so no second read.
+    """
+
+    def __init__(self, redis: redis.Redis, *, keep_s: int = 180 * 86400, prefix: str = "spam:known") -> None:
+        self.redis = redis
+        self.keep_s = keep_s
+        self.prefix = prefix
+
+    def _keys(self, site_id: int, signature: np.ndarray) -> list[str]:
+        bands = signature.reshape(-1, MINHASH_ROWS)
+        return [f"{self.prefix}:{site_id}:{i}:{band.tobytes().hex()}" for i, band in enumerate(bands)]
+
+    def signatures(self, items: Sequence[tuple[int, str]]) -> list[Known]:
+        return [(site_id, minhash(text)) for site_id, text in items]
+
+    def remember(self, items: Sequence[tuple[int, int, str, float]]) -> int:
+        """Record rejected spam (site_id, comment_id, text, time); how many were long enough to remember."""
+        stored = 0
+        with self.redis.pipeline(transaction=False) as pipe:
+            for site_id, comment_id, text, now in items:
+                signature = minhash(text)
+                if signature is None:
+                    continue
+                member = f"{comment_id}:{signature.tobytes().hex()}"
+                for key in self._keys(site_id, signature):
+                    pipe.zremrangebyscore(key, "-inf", now - self.keep_s)
+                    pipe.zadd(key, {member: now})
+                    pipe.expire(key, self.keep_s)
+                stored += 1
+            pipe.execute()
+        return stored
+
+    def queue_lookups(self, pipe: redis.client.Pipeline, known: Sequence[Known]) -> int:
+        n = 0
+        for site_id, signature in known:
+            if signature is not None:
+                for key in self._keys(site_id, signature):
+                    pipe.zrevrange(key, 0, MAX_CANDIDATES - 1)
+                    n += 1
+        return n
+
+    def matches(self, known: Sequence[Known], replies: Sequence[Any]) -> list[tuple[int, float]]:
+        """Per comment: how many remembered spam texts are near it, and the best similarity."""
+        out, pos = [], 0
+        for _, signature in known:
+            if signature is None:
+                out.append((0, 0.0))
+                continue
+            bands = len(signature) // MINHASH_ROWS
+            seen: dict[str, float] = {}
+            for members in replies[pos : pos + bands]:
+                for member in members:
+                    text = member.decode() if isinstance(member, bytes) else member
+                    other_id, _, hexed = text.partition(":")
+                    if other_id not in seen:
+                        seen[other_id] = similarity(signature, np.frombuffer(bytes.fromhex(hexed), dtype=np.uint32))
+            pos += bands
+            near = [s for s in seen.values() if s >= KNOWN_MIN_SIMILARITY]
+            out.append((len(near), max(near, default=0.0)))
+        return out
+
+
+KNOWN_MIN_SIMILARITY = 0.35

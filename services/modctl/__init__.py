@@ -31,6 +31,7 @@ for command in (
     bench.bench_ingest,
     bench.bench_analyze,
     spam.train_spam,
+    spam.train_spam_prior,
     spam.eval_spam,
     spam.bench_spam,
     toxicity.models,
