@@ -170,3 +170,42 @@ def train_prior(rows: Sequence[Row], *, l2: float = L2) -> SpamPrior:
         "rows": {source: {"ham": ham, "spam": spam} for source, (ham, spam) in sorted(sources.items())},
     }
     return model
+
+
+def stream_replay(
+    rows: Sequence[Row], *, teach: float, folds: int = 5, seed: int = 0, l2: float = L2
+) -> tuple[list[int], list[float], list[float]]:
+    """Out-of-fold streams through the whole scorer (signals, duplicates, known spam, the site's
+    learner), each fold's prior trained without it: the second half's labels, and its scores with
+    nothing decided and with `teach` of the stream decided."""
+    from lab.spam.replay import learning_run
+    from lab.spam.stream import StreamItem
+
+    x, offsets = featurize([r.text for r in rows])
+    y = np.array([r.label for r in rows], dtype=np.float64)
+    strata = np.array([f"{r.source}:{r.label}" for r in rows])
+    rng = np.random.default_rng(seed)
+    labels: list[int] = []
+    before: list[float] = []
+    after: list[float] = []
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=1, random_state=seed)
+    for train, test in splitter.split(np.zeros(len(rows)), strata):
+        prior = fit(x[train], y[train], offsets[train], l2=l2)
+        spam = [j for j in test if y[j] == 1]
+        chat = [j for j in test if y[j] == 0 and rows[j].source.startswith("data:")]
+        other = [j for j in test if y[j] == 0 and not rows[j].source.startswith("data:")]
+        need = 9 * len(spam)
+        chosen = spam + chat[:need] + list(rng.choice(other, size=max(need - len(chat), 0), replace=False))
+        rng.shuffle(chosen)
+        items = [
+            StreamItem(
+                text=rows[j].text, label=rows[j].label, author_id=f"a{n}", ip="", created_at=n * 60.0, article_id="a-1"
+            )
+            for n, j in enumerate(chosen)
+        ]
+        later = slice(len(items) // 2, None)
+        labels += [item.label for item in items][later]
+        for share, out in ((0.0, before), (teach, after)):
+            scores, _ = learning_run(items, teach_share=share, review=REVIEW, reject=0.9, seed=seed, prior=prior)
+            out += scores[later]
+    return labels, before, after

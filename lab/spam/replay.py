@@ -146,14 +146,20 @@ class Replay:
 
 
 def learning_run(
-    items: Sequence[StreamItem], *, teach_share: float, review: float, reject: float, seed: int = 0
+    items: Sequence[StreamItem],
+    *,
+    teach_share: float,
+    review: float,
+    reject: float,
+    seed: int = 0,
+    prior: SpamPrior | None = None,
 ) -> tuple[list[float], float]:
     """Score the stream in order; moderators decide `teach_share` of each batch and the model learns.
 
     Returns every item's score and the scoring rate in comments per second (learning excluded).
     """
     rng = np.random.default_rng(seed)
-    replay = Replay(review=review, reject=reject)
+    replay = Replay(review=review, reject=reject, prior=prior)
     scores: list[float] = []
     spent = 0.0
     try:

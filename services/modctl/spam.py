@@ -48,11 +48,24 @@ def train_spam(site_name: str) -> None:
 @click.option("--folds", default=5, show_default=True)
 @click.option("--repeats", default=3, show_default=True, help="Repeats of the stratified folds (0: no CV).")
 @click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--replay-teach",
+    default=0.0,
+    type=click.FloatRange(0.0, 1.0),
+    help="Also replay each fold's stream through the whole scorer, nothing decided and this share decided.",
+)
 def train_spam_prior(
-    data: tuple[Path, ...], ham: tuple[Path, ...], output: Path, folds: int, repeats: int, seed: int
+    data: tuple[Path, ...],
+    ham: tuple[Path, ...],
+    output: Path,
+    folds: int,
+    repeats: int,
+    seed: int,
+    replay_teach: float,
 ) -> None:
     """Train the shipped spam prior; print its cross-validated stream figures (spam 1 in 10) first."""
-    from lab.spam.prior import cross_validate, read_rows, train_prior
+    from lab.spam.prior import REVIEW, cross_validate, read_rows, stream_replay, train_prior
+    from lab.spam.replay import figures
 
     rows = read_rows(data, ham)
     click.echo(f"rows: {len(rows)}, spam {sum(r.label for r in rows)}")
@@ -62,6 +75,10 @@ def train_spam_prior(
             kind = "missed spam" if label else "false alarm"
             click.echo(f"{kind} {score:.2f}: {' '.join(text.split())[:160]}")
         click.echo(f"cv: {result.line()}")
+    if replay_teach:
+        labels, before, after = stream_replay(rows, teach=replay_teach, folds=folds, seed=seed)
+        click.echo(f"replay, second halves, nothing decided: {figures(labels, before, REVIEW).line()}")
+        click.echo(f"replay, second halves, {replay_teach:.0%} decided: {figures(labels, after, REVIEW).line()}")
     model = train_prior(rows)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(model.to_bytes())
@@ -96,14 +113,32 @@ def _stream_from_csv(data: Path) -> list:
 
 @click.command("eval-spam")
 @DATA_OPTION
-def eval_spam(data: Path) -> None:
-    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns)."""
+@click.option(
+    "--teach",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Share of the stream moderators decide (by its labels) as it goes; the figures are then the second half's.",
+)
+@click.option("--seed", default=0, show_default=True, help="Which comments moderators decide.")
+def eval_spam(data: Path, teach: float, seed: int) -> None:
+    """Measure the spam scorer on a labelled stream (text,label and optional author, ip, created_at columns).
+
+    Without --teach nothing is decided and the whole stream is measured. With --teach SHARE, moderators
+    decide SHARE of the comments as they come (the site's model learns, rejected spam is remembered)
+    and the last line is the second half's, where learning has had half the stream."""
     from lab.spam.replay import figures, learning_run
 
     policy = get_settings().policy
+    review = policy.review["spam"]
     items = _stream_from_csv(data)
-    scores, per_s = learning_run(items, teach_share=0.0, review=policy.review["spam"], reject=policy.reject["spam"])
-    click.echo(f"{figures([i.label for i in items], scores, policy.review['spam']).line()} per_s={per_s:.0f}")
+    scores, per_s = learning_run(items, teach_share=teach, review=review, reject=policy.reject["spam"], seed=seed)
+    labels = [i.label for i in items]
+    if teach:
+        later = slice(len(items) // 2, None)
+        click.echo(f"moderators decided {teach:.0%} of {len(items)} comments; measured on the second half")
+        labels, scores = labels[later], scores[later]
+    click.echo(f"{figures(labels, scores, review).line()} per_s={per_s:.0f}")
 
 
 @click.command("bench-spam")
