@@ -73,7 +73,7 @@ bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make benc
 	$(BIN)/modctl bench-speed --data $(DATA)
 
 bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
-	$(BIN)/modctl bench-spam --data $(DATA)
+	$(BIN)/modctl bench-spam --data $(DATA) --redis-url redis://127.0.0.1:6379/8
 
 BENCH_ENV := MOD_WEB_WORKERS=4 MOD_WEB_THREADS=1 MOD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/modsys_bench MOD_BROKER_URL=redis://127.0.0.1:6379/7 MOD_SPAM__REDIS_URL=redis://127.0.0.1:6379/8
 bench-pipeline: $(INSTALLED) ## Real API + worker on local PostgreSQL/Redis: drain rate batched vs not, POST->verdict p50/p99

@@ -172,13 +172,13 @@ class ContextSignals:
         known = self.known.signatures([(c.site_id, c.text) for c in comments])
         with self.duplicates.redis.pipeline(transaction=False) as pipe:
             looked_up = self.duplicates.queue_lookups(pipe, hashed)
-            known_up = self.known.queue_lookups(pipe, known)
+            sites = self.known.queue_lookups(pipe, known)
             if not record:
                 self.rates.queue_counts(pipe, hits)
             replies = pipe.execute()
         duplicates = self.duplicates.counts(hashed, replies[:looked_up])
-        matches = self.known.matches(known, replies[looked_up : looked_up + known_up])
-        replies = replies[:looked_up] + replies[looked_up + known_up :]
+        matches = self.known.matches(known, sites, replies[looked_up : looked_up + len(sites)])
+        replies = replies[:looked_up] + replies[looked_up + len(sites) :]
         if record:
             with self.duplicates.redis.pipeline() as pipe:  # MULTI: the rate hits count in order
                 recorded = self.duplicates.queue_record(pipe, hashed)

@@ -148,11 +148,19 @@ def eval_spam(data: Path, teach: float, seed: int) -> None:
 )
 @click.option("--n", default=4000, show_default=True, help="Stream length.")
 @click.option("--seed", default=0, show_default=True)
-def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
+@click.option(
+    "--redis-url",
+    default=None,
+    help="A Redis to measure the scoring rate against (batches of 64, round trips included); "
+    "without it per_s is the whole replay's rate with an in-process Redis.",
+)
+def bench_spam(data: Path, teach: float, n: int, seed: int, redis_url: str | None) -> None:
     """Clean comments from DATA mixed with generated spam, before and after learning from moderators."""
     import random
 
-    from lab.spam.replay import figures, learning_run
+    import redis
+
+    from lab.spam.replay import figures, learning_run, scoring_rate
     from lab.spam.stream import labelled_stream
     from lab.toxicity.training import read_pairs
 
@@ -170,4 +178,10 @@ def bench_spam(data: Path, teach: float, n: int, seed: int) -> None:
     )
     click.echo(f"before learning: {f_before.line()}")
     click.echo(f"after moderators decided {teach:.0%} of comments: {f_after.line()}")
+    if redis_url:
+        per_s, cpu_per_s = scoring_rate(items, redis.Redis.from_url(redis_url))
+        click.echo(
+            f"speed: {len(items)} comments through SpamScorer.score in batches of 64, Redis at {redis_url}: "
+            f"{per_s:.0f}/s by the clock, {cpu_per_s:.0f}/s by this process's CPU time"
+        )
     click.echo(f"f1_before={f_before.f1:.4f} f1_after={f_after.f1:.4f} per_s={per_s:.0f}")

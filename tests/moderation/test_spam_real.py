@@ -164,14 +164,20 @@ REWORDED = "Приглашаю в дружную команду! Работа и
 UNRELATED = "Приглашаю всех на субботник в наш двор, с собой перчатки и хорошее настроение"
 
 
-def test_a_reworded_copy_of_rejected_spam_is_found(redis_client):
-    known = KnownSpam(redis_client)
-    assert known.remember([(1, 10, ORIGINAL, T0.timestamp())]) == 1
-    signatures = known.signatures([(1, REWORDED), (1, UNRELATED), (2, REWORDED)])
+def _look_up(known: KnownSpam, redis_client, items: list[tuple[int, str]]) -> list[tuple[int, float]]:
+    signatures = known.signatures(items)
     with redis_client.pipeline(transaction=False) as pipe:
-        known.queue_lookups(pipe, signatures)
-        found = known.matches(signatures, pipe.execute())
-    assert found[0][0] == 1 and found[0][1] >= 0.5
+        sites = known.queue_lookups(pipe, signatures)
+        return known.matches(signatures, sites, pipe.execute())
+
+
+def test_a_reworded_copy_of_rejected_spam_is_found(redis_client):
+    scoring, learning = KnownSpam(redis_client), KnownSpam(redis_client)  # two processes
+    assert _look_up(scoring, redis_client, [(1, REWORDED)]) == [(0, 0.0)]
+    assert learning.remember([(1, 10, ORIGINAL, T0.timestamp())]) == 1
+
+    found = _look_up(scoring, redis_client, [(1, REWORDED), (1, UNRELATED), (2, REWORDED)])
+    assert found[0][0] == 1 and found[0][1] >= 0.5  # the scoring process saw the change
     assert found[1] == (0, 0.0) and found[2] == (0, 0.0)  # not like it; another site's spam is not this site's
     assert similarity(minhash(ORIGINAL), minhash(REWORDED)) > similarity(minhash(ORIGINAL), minhash(UNRELATED))
 
