@@ -362,12 +362,10 @@ def spam_score(db) -> float:
 # день" it rejects from the start): only the site's own labels make it spam.
 OFFER = "Ремонт холодильников и стиральных машин на дому, выезд мастера в день обращения, подробности в профиле"
 OFFER_AGAIN = "Ремонт стиральных машин на дому, мастер приедет в день обращения, пишите, подробности в профиле"
-# A genuine post the site's moderators teach as ham. With a mobile number too it would start at
-# reject: the shipped prior learnt from chat spam that contacts alone are spam's.
-SHELTER = "Наш приют ищет хозяев для котят, пишите в телеграм @priyut_nsk, фото на http://priyut-nsk.ru"
-SHELTER_AGAIN = (
-    "Приют снова ищет хозяев, теперь для щенков: пишите в телеграм @priyut_nsk, фото на http://priyut-nsk.ru"
-)
+# A genuine post the site's moderators teach as ham. With a mobile number and a link too it would
+# start at reject: the shipped prior learnt from chat spam that contacts alone are spam's.
+SHELTER = "Наш приют ищет хозяев для котят, пишите в телеграм @priyut_nsk"
+SHELTER_AGAIN = "Приют снова ищет хозяев, теперь для щенков: пишите в телеграм @priyut_nsk"
 
 
 def test_submit_spam_and_ham_through_the_library_change_the_next_answer(akismet_client, db, settings, redis_client):
