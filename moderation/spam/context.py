@@ -182,8 +182,8 @@ class ContextSignals:
         if record:
             with self.duplicates.redis.pipeline() as pipe:  # MULTI: the rate hits count in order
                 recorded = self.duplicates.queue_record(pipe, hashed)
-                self.rates.queue_hits(pipe, hits)
-                rates = self.rates.hit_counts(pipe.execute()[recorded:])
+                layout = self.rates.queue_hits(pipe, hits)
+                rates = self.rates.hit_counts(pipe.execute()[recorded:], layout)
         else:
             rates = self.rates.counts(hits, replies[looked_up:])
         counts: dict[tuple[int, str], int] = {

@@ -12,6 +12,7 @@ of 400+; one changed letter in ~40%, ~80% and ~94%.
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -45,6 +46,7 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> _S31)
 
 
+@lru_cache(maxsize=256)  # a batch's texts are read twice: for the SimHash, then for the MinHash
 def _canonical(text: str) -> tuple[str, int]:
     """The words a near-duplicate must share (normalised, no names, links, handles or digits), and
     how many letters and digits the whole normalised text has."""
@@ -255,18 +257,20 @@ class KnownSpam:
     def remember(self, items: Sequence[tuple[int, int, str, float]]) -> int:
         """Record rejected spam (site_id, comment_id, text, time); how many were long enough to remember."""
         stored: dict[int, float] = {}
+        remembered = 0
         with self.redis.pipeline() as pipe:
             for site_id, comment_id, text, now in items:
                 signature = minhash(text)
                 if signature is None:
                     continue
+                remembered += 1
                 pipe.hset(self._key(site_id, "sig"), str(comment_id), signature.tobytes())
                 pipe.zadd(self._key(site_id, "t"), {str(comment_id): now})
                 stored[site_id] = max(now, stored.get(site_id, now))
             pipe.execute()
         for site_id, now in stored.items():
             self._forget_old(site_id, now)
-        return sum(1 for site_id, _, text, _ in items if minhash(text) is not None)
+        return remembered
 
     def _forget_old(self, site_id: int, now: float) -> None:
         """Drop what is older than keep_s or beyond MAX_KNOWN, bump the counter, refresh the expiries."""

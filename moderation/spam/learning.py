@@ -114,11 +114,15 @@ def learn_site(session: Session, site_id: int, known: KnownSpam | None = None) -
     return _store(session, site_id, model, (latest.version if latest else 0) + 1, last_id)
 
 
-def retrain_site(session: Session, site_id: int) -> int | None:
-    """Train from all of the site's feedback from scratch; the new version, or None without feedback."""
+def retrain_site(session: Session, site_id: int, known: KnownSpam | None = None) -> int | None:
+    """Train from all of the site's feedback from scratch; the new version, or None without feedback.
+    With `known`, every comment labelled spam is remembered again (a Redis that lost its memory is refilled
+    from the database's labels)."""
     examples, offsets, last_id = feedback_examples(session, site_id)
     if not examples:
         return None
+    if known is not None:
+        _remember_spam(session, site_id, 0, known)
     latest = latest_version(session, site_id)
     return _store(
         session, site_id, train_spam_model(examples, offsets=offsets), (latest.version if latest else 0) + 1, last_id

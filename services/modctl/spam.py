@@ -11,12 +11,15 @@ from shared.settings import get_settings
 @click.command("train-spam")
 @click.option("--site", "site_name", required=True, help="The site whose spam model to retrain.")
 def train_spam(site_name: str) -> None:
-    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports)."""
+    """Retrain a site's spam model from scratch from all its feedback (moderators' decisions, site reports),
+    and remember all its spam again for the near-duplicate lookups (MOD_SPAM__REDIS_URL)."""
     from moderation.spam.learning import retrain_site
+    from moderation.spam.scorer import get_spam_scorer
     from shared.db import session_scope
 
-    with session_scope(get_settings().database_url) as session:
-        version = retrain_site(session, site_named(session, site_name).id)
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        version = retrain_site(session, site_named(session, site_name).id, get_spam_scorer(settings).known)
     click.echo(
         f"site {site_name}: spam model version {version}"
         if version
