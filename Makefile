@@ -73,7 +73,7 @@ bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make benc
 	$(BIN)/modctl bench-speed --data $(DATA)
 
 bench-spam: $(INSTALLED) ## Spam scorer before/after learning from moderators: make bench-spam DATA=../shared/data/ru_toxic_dev.csv
-	$(BIN)/modctl bench-spam --data $(DATA)
+	$(BIN)/modctl bench-spam --data $(DATA) --redis-url redis://127.0.0.1:6379/8
 
 # Another checkout benchmarking on the same servers at the same time picks other names:
 # make bench-ingest BENCH_DB=modsys_bench2 BENCH_REDIS=9 (BENCH_REDIS and the two databases after it).

@@ -29,6 +29,21 @@ class ReasonCode(StrEnum):
     SPAM_SIGNAL = "spam_signal"  # one thing that makes a comment look like spam (or not)
 
 
+class SpamSignalCode(StrEnum):
+    """The spam signals (a spam_signal reason's `signal`) added for real chat spam; each has its phrases
+    in moderation/spam (the older signals' codes are plain strings there: links, phone, messenger...)."""
+
+    JOB_OFFER = "job_offer"  # job-offer and easy-money wording: recruiting, pay per day, no experience
+    WRITE_ME = "write_me"  # "пишите в лс", "ставьте + в личку": contact moved out of the site, no link
+    HANDLE = "handle"  # a bot's @handle, or any @handle next to money
+    INVITE_LINK = "invite_link"  # t.me/+..., t.me/joinchat/...: a private group
+    EMOJI = "emoji"  # many emoji for the words
+    CAPS_WORDS = "caps_words"  # shouted words inside ordinary sentences
+    OBFUSCATED_CONTACT = "obfuscated_contact"  # "собака", spaced digits, digits as words
+    KNOWN_SPAM = "known_spam"  # a (reworded) copy of spam the site's moderators rejected
+    SPAM_MODEL = "spam_model"  # the shipped prior's log-odds (shown when large)
+
+
 class Phrase(BaseModel):
     """Words in the catalog's terms: a message id (with a plural and the value that picks it) and values.
 

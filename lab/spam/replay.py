@@ -5,6 +5,7 @@ history, duplicates and rates build up exactly as they would on a live site; mod
 feedback goes through the same learner the worker runs.
 """
 
+import secrets
 import tempfile
 import time
 from collections.abc import Sequence
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import fakeredis
 import numpy as np
+import redis
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
 from lab.spam.stream import StreamItem
 from moderation.spam.learning import learn_site
+from moderation.spam.prior import SpamPrior
 from moderation.spam.scorer import SpamScorer, spam_reasons
 from shared.categories import SPAM
 from shared.db import session_scope
@@ -58,14 +61,27 @@ def figures(labels: Sequence[int], scores: Sequence[float], threshold: float) ->
 class Replay:
     """One site on a fresh database, scored batch by batch in stream order."""
 
-    def __init__(self, *, review: float, reject: float, batch: int = 64) -> None:
+    def __init__(
+        self,
+        *,
+        review: float,
+        reject: float,
+        batch: int = 64,
+        prior: SpamPrior | None = None,
+        client: redis.Redis | None = None,
+    ) -> None:
+        """`client`: a real Redis to count in (the speed run); the site then gets an id of its own,
+        so that its keys (which expire) meet no other run's. Without it, an in-process Redis."""
         self._folder = tempfile.TemporaryDirectory(prefix="modsys-replay-")
         self.database_url = f"sqlite:///{Path(self._folder.name) / 'replay.db'}"
         upgrade(self.database_url)
         self.review, self.reject, self.batch = review, reject, batch
-        self.scorer = SpamScorer(fakeredis.FakeRedis(), SpamSettings())
+        self.scorer = SpamScorer(client or fakeredis.FakeRedis(), SpamSettings(), prior=prior)
+        self.scoring_s = 0.0  # time in SpamScorer.score alone: what a worker spends per batch on spam
+        self.scoring_cpu_s = 0.0  # its CPU time in this process: the rate a worker with a core to itself gets
         with session_scope(self.database_url) as session:
-            site = Site(name="replay", signing_secret="-", policy={})
+            site_id = secrets.randbelow(2**31 - 10**6) + 10**6 if client is not None else None
+            site = Site(id=site_id, name="replay", signing_secret="-", policy={})
             session.add(site)
             session.flush()
             self.site_id = site.id
@@ -108,7 +124,11 @@ class Replay:
                 comments = [self._comment(item) for item in items[start : start + self.batch]]
                 session.add_all(comments)
                 session.flush()
-                for comment, result in zip(comments, self.scorer.score(session, comments), strict=True):
+                began, began_cpu = time.perf_counter(), time.process_time()
+                results = self.scorer.score(session, comments)
+                self.scoring_s += time.perf_counter() - began
+                self.scoring_cpu_s += time.process_time() - began_cpu
+                for comment, result in zip(comments, results, strict=True):
                     comment.status = self._status(result.score)
                     # Stored like the worker's verdicts: the learner reads the signals' weights from them.
                     session.add(
@@ -138,21 +158,27 @@ class Replay:
                     source="moderator",
                     label=SpamLabel.SPAM if label else SpamLabel.HAM,
                 )
-            return learn_site(session, self.site_id)
+            return learn_site(session, self.site_id, self.scorer.known)
 
     def close(self) -> None:
         self._folder.cleanup()
 
 
 def learning_run(
-    items: Sequence[StreamItem], *, teach_share: float, review: float, reject: float, seed: int = 0
+    items: Sequence[StreamItem],
+    *,
+    teach_share: float,
+    review: float,
+    reject: float,
+    seed: int = 0,
+    prior: SpamPrior | None = None,
 ) -> tuple[list[float], float]:
     """Score the stream in order; moderators decide `teach_share` of each batch and the model learns.
 
     Returns every item's score and the scoring rate in comments per second (learning excluded).
     """
     rng = np.random.default_rng(seed)
-    replay = Replay(review=review, reject=reject)
+    replay = Replay(review=review, reject=reject, prior=prior)
     scores: list[float] = []
     spent = 0.0
     try:
@@ -168,3 +194,17 @@ def learning_run(
     finally:
         replay.close()
     return scores, len(items) / max(spent, 1e-9)
+
+
+def scoring_rate(items: Sequence[StreamItem], client: redis.Redis, *, batch: int = 64) -> tuple[float, float]:
+    """Comments per second through SpamScorer.score, in batches, counting in a real Redis (its round
+    trips included) and reading the site and author history from the replay's database: by the
+    clock, and by this process's CPU time (what it gets on a machine whose cores are not shared)."""
+    replay = Replay(review=1.0, reject=1.0, batch=batch, client=client)
+    try:
+        replay.score(items[:batch])  # warm-up: the prior's file, the n-gram counter, the connection
+        replay.scoring_s = replay.scoring_cpu_s = 0.0
+        replay.score(items)
+    finally:
+        replay.close()
+    return len(items) / max(replay.scoring_s, 1e-9), len(items) / max(replay.scoring_cpu_s, 1e-9)

@@ -4,13 +4,13 @@ import math
 from collections.abc import Sequence
 from datetime import timedelta
 
-from moderation.spam.fingerprint import DuplicateIndex
+from moderation.spam.fingerprint import DuplicateIndex, KnownSpam
 from moderation.spam.rates import RateCounter
 from moderation.spam.signals import Signal, signal
 from shared.authors import History
 from shared.i18n import NP_
 from shared.models import Comment, as_utc
-from shared.reasons import Phrase, plural_phrase
+from shared.reasons import Phrase, SpamSignalCode, plural_phrase
 from shared.vocabulary import CommentStatus
 
 # Weights are log-odds contributions, like the text signals'. A reader may post a few comments
@@ -53,6 +53,22 @@ def duplicate_signal(count: int, window_s: int) -> Signal | None:
         minutes=window_s // 60,
     )
     return signal("duplicate", weight, same, details={"count": count})
+
+
+def known_spam_signal(count: int, best: float) -> Signal | None:
+    """A (reworded) copy of spam this site's moderators rejected: alone enough for review, and the more
+    copies were rejected the surer."""
+    if count < 1:
+        return None
+    weight = min(3.0 + 2.0 * best + 0.5 * math.log2(count), 5.0)
+    words = plural_phrase(
+        "%(percent)d%% like %(count)d spam comment moderators rejected",
+        "%(percent)d%% like %(count)d spam comments moderators rejected",
+        number="count",
+        count=count,
+        percent=round(best * 100),
+    )
+    return signal(SpamSignalCode.KNOWN_SPAM, round(weight, 2), words, details={"count": count, "similarity": best})
 
 
 # Whose posting rate a rate signal counts, in the words of its message.
@@ -131,38 +147,52 @@ class ContextSignals:
     """
 
     def __init__(
-        self, duplicates: DuplicateIndex, rates: RateCounter, *, duplicate_window_s: int, rate_window_s: int
+        self,
+        duplicates: DuplicateIndex,
+        rates: RateCounter,
+        *,
+        duplicate_window_s: int,
+        rate_window_s: int,
+        known: KnownSpam | None = None,
     ) -> None:
         self.duplicates, self.rates = duplicates, rates
+        self.known = known or KnownSpam(duplicates.redis)
         self.duplicate_window_s, self.rate_window_s = duplicate_window_s, rate_window_s
 
     def for_batch(self, comments: Sequence[Comment], history: History, *, record: bool = True) -> list[list[Signal]]:
         """Every context signal that fires, per comment; records the comments in the counters
         (idempotently), each counting those before it. With record=False they are counted against
         what is recorded but leave no trace themselves. Two round trips for the whole batch (one
-        with record=False): the duplicate lookups, then the writes with the posting rates."""
+        with record=False): the duplicate and known-spam lookups, then the writes with the posting rates."""
         now = [as_utc(c.created_at).timestamp() for c in comments]
         window = self.rate_window_s
         hashed = self.duplicates.hash_many([(c.site_id, c.id, c.text, t) for c, t in zip(comments, now, strict=True)])
         keyed = [(c, t, who, key) for c, t in zip(comments, now, strict=True) for who, key in _rate_keys(c)]
         hits = [(key, str(c.id), t, window) for c, t, _, key in keyed]
+        known = self.known.signatures([(c.site_id, c.text) for c in comments])
         with self.duplicates.redis.pipeline(transaction=False) as pipe:
             looked_up = self.duplicates.queue_lookups(pipe, hashed)
+            sites = self.known.queue_lookups(pipe, known)
             if not record:
                 self.rates.queue_counts(pipe, hits)
             replies = pipe.execute()
         duplicates = self.duplicates.counts(hashed, replies[:looked_up])
+        matches = self.known.matches(known, sites, replies[looked_up : looked_up + len(sites)])
+        replies = replies[:looked_up] + replies[looked_up + len(sites) :]
         if record:
             with self.duplicates.redis.pipeline() as pipe:  # MULTI: the rate hits count in order
                 recorded = self.duplicates.queue_record(pipe, hashed)
-                self.rates.queue_hits(pipe, hits)
-                rates = self.rates.hit_counts(pipe.execute()[recorded:])
+                layout = self.rates.queue_hits(pipe, hits)
+                rates = self.rates.hit_counts(pipe.execute()[recorded:], layout)
         else:
             rates = self.rates.counts(hits, replies[looked_up:])
         counts: dict[tuple[int, str], int] = {
             (c.id, who): count for (c, _, who, _), count in zip(keyed, rates, strict=True)
         }
-        return [self._signals(c, duplicates[i], counts, history) for i, c in enumerate(comments)]
+        return [
+            self._signals(c, duplicates[i], counts, history) + _present(known_spam_signal(*matches[i]))
+            for i, c in enumerate(comments)
+        ]
 
     def _signals(
         self, comment: Comment, duplicates: int, counts: dict[tuple[int, str], int], history: History
@@ -179,6 +209,10 @@ class ContextSignals:
             history_signal(history.get((comment.site_id, comment.author_id), {})),
         ]
         return [signal for signal in found if signal is not None]
+
+
+def _present(found: Signal | None) -> list[Signal]:
+    return [found] if found is not None else []
 
 
 def _rate_keys(comment: Comment) -> list[tuple[str, str]]:

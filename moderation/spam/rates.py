@@ -27,8 +27,8 @@ class RateCounter:
     def hit_many(self, hits: Sequence[Hit]) -> list[int]:
         """`hit` for many (key, member, now, window_s) in one round trip; each counts the ones before it."""
         with self.redis.pipeline() as pipe:  # MULTI/EXEC: the hits run in order, nothing else in between
-            self.queue_hits(pipe, hits)
-            return self.hit_counts(pipe.execute())
+            layout = self.queue_hits(pipe, hits)
+            return self.hit_counts(pipe.execute(), layout)
 
     def count_many(self, hits: Sequence[Hit]) -> list[int]:
         """What `hit_many` would answer, without recording the hits (each counts itself and those before it)."""
@@ -38,15 +38,28 @@ class RateCounter:
 
     # The steps of hit_many and count_many, for a caller that shares its round trips with other counters.
 
-    def queue_hits(self, pipe: redis.client.Pipeline, hits: Sequence[Hit]) -> int:
-        """Queue the hits; how many replies they add (hit_counts reads them)."""
+    def queue_hits(self, pipe: redis.client.Pipeline, hits: Sequence[Hit]) -> list[int]:
+        """Queue the hits; the number of replies each adds (sum: how many; hit_counts reads them). A key
+        hit again in the same batch (the site's, for every comment) is trimmed and its expiry set once,
+        at its first hit: 4 replies for a key's first hit, 2 after."""
+        seen: set[str] = set()
+        layout = []
         for key, member, now, window_s in hits:
-            self._queue(pipe, f"{self.prefix}:{key}:{window_s}", str(member), now, window_s)
-        return 4 * len(hits)
+            name = f"{self.prefix}:{key}:{window_s}"
+            first = name not in seen
+            seen.add(name)
+            self._queue(pipe, name, str(member), now, window_s, first=first)
+            layout.append(4 if first else 2)
+        return layout
 
     @staticmethod
-    def hit_counts(replies: Sequence[Any]) -> list[int]:
-        return [int(count) for count in replies[2::4]]
+    def hit_counts(replies: Sequence[Any], layout: Sequence[int]) -> list[int]:
+        """Each hit's count, from the replies to queue_hits (in order, first) and the layout it returned."""
+        counts, pos = [], 0
+        for size in layout:
+            counts.append(int(replies[pos + (2 if size == 4 else 1)]))
+            pos += size
+        return counts
 
     def queue_counts(self, pipe: redis.client.Pipeline, hits: Sequence[Hit]) -> int:
         """Queue the counts without recording; how many replies they add (counts reads them)."""
@@ -65,10 +78,14 @@ class RateCounter:
         return counts
 
     @staticmethod
-    def _queue(pipe: redis.client.Pipeline, name: str, member: str, now: float, window_s: int) -> None:
+    def _queue(
+        pipe: redis.client.Pipeline, name: str, member: str, now: float, window_s: int, *, first: bool = True
+    ) -> None:
         start = now - window_s
-        pipe.zremrangebyscore(name, "-inf", start)
+        if first:
+            pipe.zremrangebyscore(name, "-inf", start)
         # nx: a retried comment keeps its first time, so a retry never moves it into a later window.
         pipe.zadd(name, {member: now}, nx=True)
         pipe.zcount(name, f"({start}", now)
-        pipe.expire(name, max(int(window_s), 1))
+        if first:
+            pipe.expire(name, max(int(window_s), 1))

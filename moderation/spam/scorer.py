@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from functools import cache
 
 import redis
+import scipy.sparse as sp
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.spam.classifier import SpamModel
 from moderation.spam.context import ContextSignals
-from moderation.spam.fingerprint import DuplicateIndex
+from moderation.spam.fingerprint import DuplicateIndex, KnownSpam
+from moderation.spam.prior import SpamPrior, shipped_prior
 from moderation.spam.rates import RateCounter
-from moderation.spam.signals import Signal, text_signals
+from moderation.spam.signals import Signal, signal, text_signals
 from shared.authors import author_history
 from shared.models import Comment, SiteDomainRule, SpamModelVersion
-from shared.reasons import Reason, ReasonCode
+from shared.reasons import Reason, ReasonCode, SpamSignalCode, phrase
 from shared.settings import Settings, SpamSettings
 from shared.vocabulary import DomainRule
 
@@ -26,6 +28,8 @@ from shared.vocabulary import DomainRule
 # and several together are blatant (reject).
 PRIOR_LOGIT = -3.0
 DomainRules = tuple[frozenset[str], frozenset[str]]
+# The prior's log-odds are shown to moderators as a reason when they say this much either way.
+SHOW_PRIOR_FROM = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +97,23 @@ class SpamScorer:
     fifth of its cost. A new rule or model therefore takes effect within that time.
     """
 
-    def __init__(self, client: redis.Redis, settings: SpamSettings, *, site_cache_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        settings: SpamSettings,
+        *,
+        site_cache_s: float = 0.0,
+        prior: SpamPrior | None = None,
+    ) -> None:
+        self.known = KnownSpam(client)
         self.context = ContextSignals(
             DuplicateIndex(client, window_s=settings.duplicate_window_s),
             RateCounter(client),
             duplicate_window_s=settings.duplicate_window_s,
             rate_window_s=settings.rate_window_s,
+            known=self.known,
         )
+        self.prior = prior if prior is not None else shipped_prior()
         self.site_cache_s = site_cache_s
         self._models: dict[int, tuple[int, SpamModel]] = {}  # site -> (version, model): the latest only
         self._sites: dict[int, _SiteState] = {}
@@ -141,6 +155,8 @@ class SpamScorer:
         record=False (a comment scored but not stored: Perspective's doNotStore, Akismet's is_test).
         `unknown_authors` (site, author) were made up for these comments: no history is looked up.
         `reported`: signals the client saw and the comment cannot show (a filled honeypot), by comment."""
+        if not comments:
+            return []
         states = self._site_states(session, {c.site_id for c in comments})
         models = self._site_models(
             session, {s: st.model_version for s, st in states.items() if st.model_version is not None}
@@ -153,23 +169,38 @@ class SpamScorer:
             + list((reported or {}).get(c, ()))
             for c, found in zip(comments, context, strict=True)
         ]
-        learnt = _learnt_logits(models, comments, signals)
+        # One feature matrix for the shipped prior and every site's model: they read the same features.
+        x = self.prior.features.features([c.text for c in comments], [[s.code for s in sig] for sig in signals])
+        prior = self.prior.logits_of(x)
+        learnt = _learnt_logits(models, comments, x)
         return [
             SpamResult(
-                _sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + model_logit), sig, states[c.site_id].model_version
+                _sigmoid(PRIOR_LOGIT + sum(s.weight for s in sig) + float(p) + model_logit),
+                sig + _prior_shown(float(p)),
+                states[c.site_id].model_version,
             )
-            for c, sig, model_logit in zip(comments, signals, learnt, strict=True)
+            for c, sig, p, model_logit in zip(comments, signals, prior, learnt, strict=True)
         ]
 
+    def remember_spam(self, items: Sequence[tuple[int, int, str, float]]) -> int:
+        """Remember rejected spam (site_id, comment_id, text, time) so that reworded copies are found."""
+        return self.known.remember(items)
 
-def _learnt_logits(
-    models: dict[int, SpamModel], comments: Sequence[Comment], signals: list[list[Signal]]
-) -> list[float]:
-    """Each site's model on its own comments, one batched call per site; 0 where a site has no model yet."""
+
+def _prior_shown(logit: float) -> list[Signal]:
+    """The prior's log-odds as a reason, when it says much (the score adds them whether shown or not)."""
+    if abs(logit) < SHOW_PRIOR_FROM:
+        return []
+    words = phrase("the shipped spam model: %(logit)+.1f", logit=round(logit, 1))
+    return [signal(SpamSignalCode.SPAM_MODEL, round(logit, 2), words, details={"logit": round(logit, 2)})]
+
+
+def _learnt_logits(models: dict[int, SpamModel], comments: Sequence[Comment], x: sp.csr_matrix) -> list[float]:
+    """Each site's model on its own comments' feature rows; 0 where a site has no model yet."""
     learnt = [0.0] * len(comments)
     for site_id, model in models.items():
         mine = [i for i, c in enumerate(comments) if c.site_id == site_id]
-        values = model.logits([comments[i].text for i in mine], [[s.code for s in signals[i]] for i in mine])
+        values = model.logits_of(x[mine])
         for i, value in zip(mine, values, strict=True):
             learnt[i] = float(value)
     return learnt

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moderation.scoring.normalize import normalize
-from shared.reasons import ENGLISH, Phrase, phrase, plural_phrase, render
+from shared.i18n import N_
+from shared.reasons import ENGLISH, Phrase, SpamSignalCode, phrase, plural_phrase, render
 
 
 @dataclass(frozen=True)
@@ -908,6 +909,166 @@ def _spam_words_signal(normal: str) -> Signal | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# What real chat spam has instead of links (tg-spam's samples, ru_spam_dev.csv): a job offer or
+# easy money, "write me in DM", a handle, emoji and capitals, contacts spelled out to dodge filters.
+# Matched on the normalised text: "зaрaбoткa" with Latin look-alikes reads as "заработка".
+JOB_OFFER_PER_PHRASE, MAX_JOB_OFFER = 1.0, 2.5
+WRITE_ME, WRITE_ME_WITH_MONEY = 0.8, 2.0  # "пишите в личку" alone is a neighbour's offer; with money, a scam
+HANDLE_BOT, HANDLE_WITH_MONEY = 1.0, 0.8
+INVITE_LINK = 1.0  # on top of the messenger link: a private group invitation, t.me/+...
+EMOJI = (0.5, 1.0)  # 3+ emoji at one per 10 words or more; 6+ at one per 5 words
+CAPS_WORDS = 0.5
+OBFUSCATED_CONTACT = 1.5
+
+_JOB_OFFER: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        (
+            N_("recruiting"),
+            r"\b(?:набира(?:ю|ем)|набор|ищу|ищем|приглаша(?:ю|ем)|требу(?:ю|е)тся|нужны)\b[^.!?\n]{0,30}?"
+            r"\b(?:люд\w*|человек\w*|партн[её]р\w*|сотрудник\w*|команд\w*|курьер\w*|помощник\w*|ребят\w*|девуш\w*)",
+        ),
+        (
+            N_("pay per day"),
+            r"\b(?:оплат\w*|выплат\w*|доход\w*|заработ\w*|получа\w*|выходит|платим|плачу)\b[^.!?\n]{0,25}?"
+            r"(?:ежедневн\w*|каждый день|(?:в|за) (?:день|сутки|неделю|час))"
+            r"|(?<!\d)\d[\d\s.,]{0,12}(?:к|тыс\w*|т\.р|р|руб\w*|₽|\$|💵|usd|долл\w*)\W{0,3}\s?(?:в|за) (?:день|сутки|неделю)"
+            r"|\b(?:выходит|доход\w*|заработ\w*)\s(?:от\s|до\s)?\d[\d\s.,]{0,12}(?:к|тыс\w*|т\.р|руб\w*|₽|\$|💵|usd|долл\w*)",
+        ),
+        (N_("income"), r"\b(?:стабильн\w*|дополнительн\w*|пассивн\w*|хорош\w*) (?:доход\w*|заработ\w*)"),
+        (N_("no experience"), r"\bопыт\w* (?:не (?:нужен|важен|обязателен|требуется)|работы не)|\bбез опыта\b"),
+        (
+            N_("a few hours a day"),
+            r"\b(?:пар[ауы]|несколько|\d(?:-\d)?|1-2|2-3) час\w* (?:в день|свободного времени|в сутки)",
+        ),
+        (
+            N_("side job"),
+            r"\bсовмещ\w* с (?:основн\w*|учеб\w*|работ\w*)|\bудал[её]нн\w* (?:заработ|доход|формат|работ)\w*",
+        ),
+        (N_("adults only"), r"(?<!\d)18\s?\+|\bот 18 лет\b|\bстрого 18\b"),
+        (N_("free training"), r"\b(?:бесплатн\w* обучени\w*|обучени\w* бесплатн\w*|обуча\w* с нуля)"),
+        (N_("digital assets"), r"\bцифров\w* (?:актив\w*|валют\w*)|\bтрейдинг\w*|\bарбитраж\w*|\bp2p\b"),
+    )
+)
+_WRITE_ME = re.compile(
+    r"\b(?:в|мне в|по) (?:лс|личк[уеи]|личн\w* сообщени\w*|директ|direct|dm|пм|pm)\b"
+    r"|\b(?:пиш\w*|напиш\w*|ставь\w*|став\w*|отправ\w*|кида\w*|жду)\s?(?:мне\s)?(?:\+|плюс\w*)(?!\d)"
+    r"|\+ (?:в|мне) (?:лс|личк\w*)"
+)
+_INVITE = re.compile(r"(?:t\.me|telegram\.me)/(?:\+|joinchat/)[\w\-]+")
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b06\u2194-\u21aa\u23e9-\u23fa\u2705\u274c]")
+_CAPS_WORD = re.compile(r"(?<![^\W\d_])[A-ZА-ЯЁ]{5,}(?![^\W\d_])")
+_SPELLED_EMAIL = re.compile(
+    r"(?<![a-z0-9._\-])[a-z0-9._\-]{2,64}\s*(?:собака|собачка|\(at\)|\[at\]|\{at\}| at |\(@\)|\[@\])\s*"
+    r"[a-z0-9\-]{2,64}\s*"
+    r"(?:\.|точка|тчк|dot|\(\.\)|\[\.\])\s*(?:ru|ру|com|ком|net|org)\b"
+)
+_SPACED_DIGITS = re.compile(r"(?<![\d\w])\+?\d(?:[\s.\-_*/|]{1,3}\d){9,}(?![\d\w])")
+_NUMBER_WORDS = re.compile(
+    r"(?:\b(?:ноль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|сорок|пятьдесят|шестьдесят"
+    r"|семьдесят|восемьдесят|девяносто|сто|двести|триста|девятьсот|двадцать|тридцать)\b[\s,\-]*){7,}"
+)
+
+
+def _job_offer_signal(normal: str) -> Signal | None:
+    hits = [name for name, pattern in _JOB_OFFER if pattern.search(normal)]
+    if not hits:
+        return None
+    # Each kind of phrase by its own catalog name, so the moderator reads them in the console's language.
+    found = [phrase("job-offer or easy-money wording: %(kind)s", kind=hits[0], translate=["kind"])]
+    found += [phrase("%(kind)s", kind=name, translate=["kind"], glue=", ") for name in hits[1:]]
+    weight = min(JOB_OFFER_PER_PHRASE * len(hits), MAX_JOB_OFFER)
+    return signal(SpamSignalCode.JOB_OFFER, weight, *found, details={"count": len(hits), "phrases": hits})
+
+
+def _write_me_signal(normal: str, money: bool) -> Signal | None:
+    m = _WRITE_ME.search(normal)
+    if m is None:
+        return None
+    said = m.group().strip()
+    if money:
+        words = phrase('asks to write privately ("%(said)s") about money or a job', said=said)
+        return signal(SpamSignalCode.WRITE_ME, WRITE_ME_WITH_MONEY, words, details={"said": said, "money": True})
+    words = phrase('asks to write privately ("%(said)s")', said=said)
+    return signal(SpamSignalCode.WRITE_ME, WRITE_ME, words, details={"said": said, "money": False})
+
+
+def _handle_signal(prepared: str, money: bool, messenger: bool) -> Signal | None:
+    """A Latin @handle that is a bot, or any handle next to money; a reply to "@ivan_petrov" stays quiet."""
+    if "@" not in prepared or messenger:
+        return None
+    handles = list(dict.fromkeys(_handles(prepared)))
+    bots = [h for h in handles if h.endswith("bot")]
+    if bots:
+        words = phrase("a bot's handle: %(handles)s", handles=", ".join(f"@{h}" for h in bots[:3]))
+        return signal(SpamSignalCode.HANDLE, HANDLE_BOT, words, details={"handles": bots})
+    if handles and money:
+        words = phrase("a handle next to money or a job: %(handles)s", handles=", ".join(f"@{h}" for h in handles[:3]))
+        return signal(SpamSignalCode.HANDLE, HANDLE_WITH_MONEY, words, details={"handles": handles})
+    return None
+
+
+def _invite_signal(prepared: str) -> Signal | None:
+    invites = list(dict.fromkeys(_INVITE.findall(prepared)))
+    if not invites:
+        return None
+    words = phrase("invitation to a private group: %(links)s", links=", ".join(invites[:3]))
+    return signal(SpamSignalCode.INVITE_LINK, INVITE_LINK, words, details={"links": invites})
+
+
+def _emoji_signal(text: str) -> Signal | None:
+    emoji = len(_EMOJI.findall(text))
+    if emoji < 3:
+        return None
+    words = max(len(_WORD.findall(text)), 1)
+    if emoji >= 6 and emoji * 5 >= words:
+        weight = EMOJI[1]
+    elif emoji * 10 >= words:
+        weight = EMOJI[0]
+    else:
+        return None
+    found = plural_phrase(
+        "%(count)d emoji in %(words)d words",
+        "%(count)d emoji in %(words)d words",
+        number="count",
+        count=emoji,
+        words=words,
+    )
+    return signal(SpamSignalCode.EMOJI, weight, found, details={"count": emoji, "words": words})
+
+
+def _caps_words_signal(text: str) -> Signal | None:
+    """Shouted words inside an ordinary sentence ("НИКАКИХ продаж", "ЗАРАБОТОК ДЛЯ ВСЕХ"); a text mostly
+    in capitals is the caps signal's."""
+    words = list(dict.fromkeys(_CAPS_WORD.findall(text)))
+    if len(words) < 2 or len(_UPPER.findall(text)) * 2 > len(_LETTER.findall(text)):
+        return None
+    found = plural_phrase(
+        "%(count)d word in capitals: %(words)s",
+        "%(count)d words in capitals: %(words)s",
+        number="count",
+        count=len(words),
+        words=", ".join(words[:5]),
+    )
+    return signal(SpamSignalCode.CAPS_WORDS, CAPS_WORDS, found, details={"count": len(words), "words": words[:10]})
+
+
+def _obfuscated_contact_signal(prepared: str) -> Signal | None:
+    """Contacts written so that filters miss them: "ivan собака mail точка ру", "8 9 1 2 ...", digits in words."""
+    found = []
+    if m := _SPELLED_EMAIL.search(prepared):
+        found.append(m.group())
+    if m := _SPACED_DIGITS.search(prepared):
+        found.append(m.group())
+    if m := _NUMBER_WORDS.search(prepared):
+        found.append(m.group().strip(" ,-"))
+    if not found:
+        return None
+    words = phrase("contact written to dodge filters: %(contacts)s", contacts=", ".join(f'"{f}"' for f in found))
+    return signal(SpamSignalCode.OBFUSCATED_CONTACT, OBFUSCATED_CONTACT, words, details={"contacts": found})
+
+
+# ---------------------------------------------------------------------------------------------
 def text_signals(
     text: str, *, allowed_domains: frozenset[str] = frozenset(), blocked_domains: frozenset[str] = frozenset()
 ) -> list[Signal]:
@@ -916,15 +1077,29 @@ def text_signals(
     normal = normalize(text).text
     links = _find_links(prepared)
     phones = _find_phones(prepared)
+    spam_words = _spam_words_signal(normal)
+    job = _job_offer_signal(normal)
+    money = bool(job or spam_words)
+    messenger = _messenger_signal(prepared, normal, links, phones)
+    write_me = _write_me_signal(normal, money)
+    if write_me and messenger and not (messenger.details.get("contacts") or messenger.details.get("phones")):
+        messenger = None  # "пиши в лс": one request to write privately, not two signals
     found = [
         *_link_signals(links, allowed_domains, blocked_domains),
         _phone_signal(phones),
-        _messenger_signal(prepared, normal, links, phones),
+        messenger,
+        _invite_signal(prepared) if links else None,
+        _handle_signal(prepared, money, messenger is not None),
+        write_me,
         _caps_signal(text),
+        _caps_words_signal(text),
+        _emoji_signal(text),
         _repeats_signal(text),
         _mixed_script_signal(prepared),
         _zero_width_signal(text),
         _spaced_letters_signal(prepared),
-        _spam_words_signal(normal),
+        _obfuscated_contact_signal(prepared),
+        spam_words,
+        job,
     ]
     return [signal for signal in found if signal is not None]

@@ -36,6 +36,7 @@ for command in (
     bench.bench_embedded,
     bench.profile_summary,
     spam.train_spam,
+    spam.train_spam_prior,
     spam.eval_spam,
     spam.bench_spam,
     toxicity.models,

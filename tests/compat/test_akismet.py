@@ -190,7 +190,7 @@ def test_a_signup_without_content_is_checked(client, db, site):
 
 
 def test_a_repeat_keeps_its_answer_and_a_recheck_scores_with_what_was_learnt(client, db, site):
-    offer = {"comment_content": "Работа на дому, доход от 3000 в день, подробности в профиле", "comment_author": "a1"}
+    offer = {"comment_content": OFFER, "comment_author": "a1"}
     first = check(client, site, **offer)
     client.post("/akismet/1.1/submit-spam", data=form(site, **offer))
     learn_site(db, site.id)
@@ -358,16 +358,14 @@ def spam_score(db) -> float:
 
 # A work-at-home offer the text signals find doubtful (0.47), its cousin, and a pet shelter's
 # appeal whose phone, handle and link look like spam (0.8) and its next appeal.
-OFFER = "Работа на дому, доход от 3000 в день, подробности в профиле"
-OFFER_AGAIN = "Работа на дому для мам в декрете, пишите, подробности в профиле"
-SHELTER = (
-    "Наш приют ищет хозяев для котят, звоните 8 999 123-45-67 или пишите в телеграм @priyut_nsk, "
-    "фото на http://priyut-nsk.ru"
-)
-SHELTER_AGAIN = (
-    "Приют снова ищет хозяев, теперь для щенков: звоните 8 999 123-45-67, пишите в телеграм "
-    "@priyut_nsk, фото на http://priyut-nsk.ru"
-)
+# An advert the shipped spam prior does not know (a job scam like "работа на дому, доход от 3000 в
+# день" it rejects from the start): only the site's own labels make it spam.
+OFFER = "Ремонт холодильников и стиральных машин на дому, выезд мастера в день обращения, подробности в профиле"
+OFFER_AGAIN = "Ремонт стиральных машин на дому, мастер приедет в день обращения, пишите, подробности в профиле"
+# A genuine post the site's moderators teach as ham. With a mobile number and a link too it would
+# start at reject: the shipped prior learnt from chat spam that contacts alone are spam's.
+SHELTER = "Наш приют ищет хозяев для котят, пишите в телеграм @priyut_nsk"
+SHELTER_AGAIN = "Приют снова ищет хозяев, теперь для щенков: пишите в телеграм @priyut_nsk"
 
 
 def test_submit_spam_and_ham_through_the_library_change_the_next_answer(akismet_client, db, settings, redis_client):

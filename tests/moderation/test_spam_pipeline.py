@@ -177,18 +177,21 @@ def test_learning_twice_from_the_same_feedback_stores_no_new_version(decide, db,
     assert db.scalars(select(SpamModelVersion.version)).all() == [1]
 
 
-def test_modctl_train_spam_retrains_from_all_feedback(decide, db, site, settings, monkeypatch):
+def test_modctl_train_spam_retrains_from_all_feedback(decide, db, site, settings, monkeypatch, redis_client, redis_url):
     from services.modctl import cli
     from shared.settings import get_settings
 
     _teach(db, site, decide(*[_pattern(n) for n in range(3)]), "spam")
+    assert redis_client.hlen(f"spam:known:{site.id}:sig") == 0  # _teach learns without the memory
     monkeypatch.setenv("MOD_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MOD_SPAM__REDIS_URL", redis_url)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["train-spam", "--site", site.name], catch_exceptions=False)
     finally:
         get_settings.cache_clear()
     assert "spam model version 2" in result.output
+    assert redis_client.hlen(f"spam:known:{site.id}:sig") == 3  # every spam label remembered again
     db.expire_all()
     assert db.scalar(select(SpamModelVersion.examples).where(SpamModelVersion.version == 2)) == 3
 

@@ -6,6 +6,7 @@ import pytest
 
 from moderation.spam.signals import Signal, extract_domains, text_signals
 from shared.domains import normalise_domain
+from shared.reasons import SpamSignalCode
 
 
 def _codes(text: str, **kwargs: frozenset[str]) -> dict[str, Signal]:
@@ -131,6 +132,7 @@ def test_signals_are_json_serialisable_and_say_something() -> None:
                 "zero_width",
                 "spaced_letters",
                 "spam_words",
+                *SpamSignalCode,
             }
 
 

@@ -141,6 +141,23 @@ def test_eval_spam_and_bench_spam_end_with_their_figure_lines(modctl, tmp_path):
     assert re.fullmatch(r"f1_before=\d\.\d{4} f1_after=\d\.\d{4} per_s=\d+", benched), benched
 
 
+def test_eval_spam_teach_replays_with_moderators_deciding_and_measures_the_second_half(modctl, tmp_path):
+    rows = ["text,label"]
+    for n in range(30):
+        rows.append(f'"Спасибо за новость про ремонт моста номер {n}, наконец-то дождались",0')
+        if n % 3 == 0:
+            rows.append(f'"Набираю людей в команду, оплата каждый день {n}00 руб, пишите + в лс",1')
+    data = tmp_path / "stream.csv"
+    data.write_text("\n".join(rows), encoding="utf-8")
+
+    lines = modctl("eval-spam", "--data", str(data), "--teach", "0.5").output.strip().splitlines()
+
+    assert lines[-2] == f"moderators decided 50% of {len(rows) - 1} comments; measured on the second half"
+    assert re.fullmatch(
+        r"precision=\d\.\d{4} recall=\d\.\d{4} f1=\d\.\d{4} roc_auc=(\d\.\d{4}|n/a) n=20 per_s=\d+", lines[-1]
+    ), lines[-1]
+
+
 def test_bench_analyze_loads_the_real_web_process_and_ends_with_its_figure_line(modctl):
     from tests.support.processes import free_port
 
