@@ -66,8 +66,8 @@ fmt: $(INSTALLED_TEST) ## Format the code and apply ruff's safe fixes
 train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../shared/data/ru_toxic_dev.csv
 	$(BIN)/modctl train --data $(DATA)
 
-bench-quality: $(INSTALLED) ## Toxicity scorer quality: make bench-quality DATA=../shared/data/ru_toxic_dev.csv
-	$(BIN)/modctl eval --data $(DATA)
+bench-quality: $(INSTALLED) ## Toxicity scorer quality: make bench-quality DATA=FILE.csv (without DATA: the cross-validated figures)
+	$(BIN)/modctl eval $(if $(DATA),--data $(DATA))
 
 bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make bench-speed DATA=FILE.csv
 	$(BIN)/modctl bench-speed --data $(DATA)

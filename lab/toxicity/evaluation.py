@@ -1,5 +1,7 @@
 """Quality and speed reports for any ToxicityScorer (`modctl eval`, `make bench-quality/-speed`)."""
 
+import hashlib
+import json
 import math
 import random
 import re
@@ -7,6 +9,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -122,6 +125,82 @@ def format_quality_report(report: dict) -> str:
     auc = report["roc_auc"]
     auc_text = "nan" if auc is None or math.isnan(auc) else f"{auc:.4f}"
     lines.append(f"roc_auc={auc_text} f1={report['review']['f1']:.4f} n={report['n']}")
+    return "\n".join(lines)
+
+
+def training_records(model_dir: Path) -> list[dict]:
+    """Each model file's record of its training: {"model", "data": {file, rows, sha256}, "metrics"}.
+
+    Every JSON file in the folder that names its training data counts (the toxicity model, the
+    category models, the cascade's heads).
+    """
+    records = []
+    for path in sorted(Path(model_dir).glob("*.json")):
+        config = json.loads(path.read_text(encoding="utf-8"))
+        for name, part in _trained_parts(path.stem, config):
+            records.append({"model": name, "data": part["data"], "metrics": part.get("metrics", {})})
+    return records
+
+
+def _trained_parts(stem: str, config: dict) -> list[tuple[str, dict]]:
+    """The parts of one JSON file that record their training data (a file may hold several models)."""
+    if isinstance(config.get("data"), dict):
+        return [(config.get("name", stem), config)]
+    models = config.get("models")
+    if isinstance(models, dict):
+        return [(f"{stem}/{name}", part) for name, part in models.items() if isinstance(part.get("data"), dict)]
+    return []
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def training_file_warning(data: Path, records: Sequence[dict]) -> str | None:
+    """A warning when `data` is (byte for byte) a file the models were trained on, else None."""
+    digest = _sha256(data)
+    models = [r["model"] for r in records if r["data"].get("sha256") == digest]
+    if not models:
+        return None
+    return (
+        f"WARNING: {data.name} is the file {', '.join(models)} was trained on: the figures below score the "
+        "model on its own training rows and say nothing about comments it never saw. "
+        "Run `make bench-quality` without DATA for the cross-validated figures."
+    )
+
+
+def format_cross_validated(records: Sequence[dict]) -> str:
+    """The cross-validated figures the model files record; the last line is the main model's."""
+    if not records:
+        return "no cross-validated figures: the configured scorer's model files record no training data\nroc_auc=nan"
+    lines = [
+        "cross-validated figures recorded by the model files (no held-out data was given; these are",
+        "out-of-fold figures on the training files, reproduced by `make train`, see MODEL_CARD.md):",
+    ]
+    for r in records:
+        m, d = r["metrics"], r["data"]
+        extra = "".join(
+            f" {key}={m[key]:.4f}"
+            for key in ("roc_auc_cv_std", "roc_auc_cv_obfuscated")
+            if isinstance(m.get(key), float)
+        )
+        auc = m.get("roc_auc_cv")
+        auc_text = f"{auc:.4f}" if isinstance(auc, float) else "nan"
+        lines.append(
+            f"  {r['model']}: roc_auc_cv={auc_text}{extra} folds={m.get('folds', '?')} "
+            f"n={m.get('n_samples', d.get('rows', '?'))} on {d.get('file', '?')} (sha256 {str(d.get('sha256', ''))[:12]})"
+        )
+    main = records[0]["metrics"]
+    auc = main.get("roc_auc_cv")
+    lines.append(
+        f"cross_validated roc_auc={auc:.4f} n={main.get('n_samples', '?')}"
+        if isinstance(auc, float)
+        else "cross_validated roc_auc=nan"
+    )
     return "\n".join(lines)
 
 

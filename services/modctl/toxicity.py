@@ -41,15 +41,43 @@ def train(data: Path, out: Path | None, with_decisions: bool) -> None:
 
 
 @click.command("eval")
-@DATA_OPTION
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV with columns text,label (1 = toxic). Without it: the model's cross-validated figures.",
+)
 @click.option("--worst", default=10, show_default=True, help="How many worst false positives/negatives to show.")
-def eval_(data: Path, worst: int) -> None:
-    """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds."""
-    from lab.toxicity.evaluation import evaluate, format_quality_report
+def eval_(data: Path | None, worst: int) -> None:
+    """Measure the configured toxicity scorer on labelled comments: ROC-AUC, P/R/F1 at the policy thresholds.
+
+    Without --data, print the cross-validated figures the model files record. With a file the
+    model was trained on, warn: the figures would score the model on its own training rows.
+    """
+    from lab.toxicity.evaluation import (
+        evaluate,
+        format_cross_validated,
+        format_quality_report,
+        training_file_warning,
+        training_records,
+    )
     from lab.toxicity.training import read_pairs
     from moderation.scoring.backends import get_scorer
+    from moderation.scoring.embedded import DEFAULT_MODEL_DIR
 
     settings = get_settings()
+    records = []
+    if settings.toxicity.backend == "embedded":
+        records = training_records(
+            Path(settings.toxicity.model_dir) if settings.toxicity.model_dir else DEFAULT_MODEL_DIR
+        )
+    if data is None:
+        click.echo(format_cross_validated(records))
+        return
+    warning = training_file_warning(data, records)
+    if warning:
+        click.echo(warning, err=True)
+        click.echo(warning)
     report = evaluate(
         get_scorer(settings.toxicity),
         read_pairs(data),
