@@ -330,3 +330,48 @@ def _disguise(word: str, rng: random.Random, rate: float, kinds: Sequence[int]) 
         return word
     j = rng.choice(vowels)
     return word[:j] + word[j + 1 :]
+
+
+# Column names of category-labelled CSVs: ours, and the Jigsaw set's.
+CATEGORY_COLUMNS = {
+    "toxic": "toxicity",
+    "toxicity": "toxicity",
+    "severe_toxic": "severe_toxicity",
+    "severe_toxicity": "severe_toxicity",
+    "obscene": "obscene",
+    "insult": "insult",
+    "threat": "threat",
+    "identity_hate": "identity_attack",
+    "identity_attack": "identity_attack",
+}
+
+
+def category_report(scorer: ToxicityScorer, rows: Sequence[dict[str, str]], batch: int = 64) -> dict[str, dict]:
+    """Per category, one against the rest: ROC-AUC, positives, and how many comments left it unscored."""
+    texts = [row["text"] for row in rows]
+    results = []
+    for i in range(0, len(texts), batch):
+        results.extend(scorer.score_batch(texts[i : i + batch]))
+    report: dict[str, dict] = {}
+    for column, category in CATEGORY_COLUMNS.items():
+        if not rows or column not in rows[0]:
+            continue
+        labels = np.array([int(row[column]) for row in rows])
+        scored = np.array([category in r.scores for r in results])
+        scores = np.array([r.scores.get(category, np.nan) for r in results])
+        kept = labels[scored]
+        auc = (
+            float(roc_auc_score(kept, scores[scored])) if scored.any() and 0 < kept.sum() < len(kept) else float("nan")
+        )
+        report[category] = {"roc_auc": auc, "positives": int(labels.sum()), "not_scored": int((~scored).sum())}
+    return report
+
+
+def format_category_report(report: dict[str, dict], source: str) -> str:
+    """One line per category; the last line is `<category>=<auc> ...` for all of them."""
+    lines = [f"categories, one against the rest, on {source}:"]
+    for category, m in report.items():
+        note = f", {m['not_scored']} comments not scored" if m["not_scored"] else ""
+        lines.append(f"  {category}: ROC-AUC {m['roc_auc']:.4f} ({m['positives']} positive{note})")
+    lines.append(" ".join(f"{c}={m['roc_auc']:.4f}" for c, m in report.items()))
+    return "\n".join(lines)

@@ -65,11 +65,19 @@ def train_toxicity_model(csv_path: Path, out_dir: Path, *, folds: int = 5, seed:
 
 
 def train_from_pairs(
-    pairs: Iterable[tuple[str, int]], out_dir: Path, *, folds: int = 5, seed: int = 0, data: dict | None = None
+    pairs: Iterable[tuple[str, int]],
+    out_dir: Path,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    data: dict | None = None,
+    augment: bool = True,
+    name: str = SCORER_NAME,
 ) -> dict:
     """Train from (text, label) pairs, write config.json + weights.npz to out_dir, return metrics.
 
     `data` (see data_provenance) is recorded in config.json, so a benchmark can tell its training file.
+    `augment` adds the disguised copy of the Russian words (pointless for English data).
     """
     pairs = list(pairs)
     labels = np.array([int(label) for _, label in pairs], dtype=np.int8)
@@ -77,15 +85,19 @@ def train_from_pairs(
         raise ValueError("training needs both toxic and non-toxic examples")
     vectorizer = make_vectorizer(VECTORIZER)
     counts = _counts(vectorizer, pairs)
-    augmented = _counts(vectorizer, obfuscate_pairs(pairs, seed=AUGMENT_SEED, rate=AUGMENT_RATE))
-    obfuscated = _counts(vectorizer, obfuscate_pairs(pairs, seed=OBFUSCATION_SEED, rate=OBFUSCATION_RATE))
+    augmented = _counts(vectorizer, obfuscate_pairs(pairs, seed=AUGMENT_SEED, rate=AUGMENT_RATE)) if augment else None
+    obfuscated = (
+        _counts(vectorizer, obfuscate_pairs(pairs, seed=OBFUSCATION_SEED, rate=OBFUSCATION_RATE)) if augment else None
+    )
     started = time.perf_counter()
     metrics = _cross_validate(counts, labels, folds, seed, obfuscated, augmented)
+    metrics["out_of_fold"] = metrics.pop("logits", None)
     buckets, idf, coef, intercept = _fit(counts, labels, seed, augmented)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     metrics["n_buckets"] = len(buckets)
     calibration = metrics.pop("calibration")
-    config = _config(calibration, metrics, folds, seed, data)
+    metrics["calibration_ab"] = calibration
+    config = _config(calibration, metrics, folds, seed, data) | {"name": name}
     _write(Path(out_dir), config, buckets, idf, coef, intercept)
     metrics["file_bytes"] = {name: (Path(out_dir) / name).stat().st_size for name in (CONFIG_FILE, ARRAYS_FILE)}
     return metrics
@@ -204,6 +216,7 @@ def _cross_validate(
         "raw": _threshold_metrics(labels, _sigmoid(logits)),
         "calibrated": _threshold_metrics(labels, _sigmoid(calibration[0] * logits + calibration[1])),
         "calibration": calibration,
+        "logits": logits,
     }
 
 
@@ -266,7 +279,7 @@ def _config(calibration: tuple[float, float], metrics: dict, folds: int, seed: i
             "augment": {"seed": AUGMENT_SEED, "rate": AUGMENT_RATE},
             "obfuscated_test": {"seed": OBFUSCATION_SEED, "rate": OBFUSCATION_RATE},
         },
-        "metrics": {k: v for k, v in metrics.items() if k not in ("raw",)},
+        "metrics": {k: v for k, v in metrics.items() if k not in ("raw", "out_of_fold", "calibration_ab")},
     }
 
 

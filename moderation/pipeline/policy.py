@@ -1,6 +1,6 @@
 """A site's policy: thresholds per toxicity category and for spam turn scores into approve / review / reject."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from moderation.scoring import ToxicityResult
@@ -29,13 +29,20 @@ def matched_words_reasons(result: ToxicityResult) -> list[Reason]:
     return [matched_words_reason(category, words) for category, words in by_category.items()]
 
 
-def decide(scores: Mapping[str, float], policy: Policy) -> tuple[Decision, list[Reason]]:
-    """The decision and the thresholds that made it (toxicity categories and spam alike)."""
+def decide(
+    scores: Mapping[str, float], policy: Policy, evidence: Mapping[str, Sequence[str]] | None = None
+) -> tuple[Decision, list[Reason]]:
+    """The decision and the thresholds that made it (toxicity categories and spam alike).
+
+    `evidence` (ToxicityResult.evidence) names what each score came from; its reasons say so.
+    """
     reasons = []
+    evidence = evidence or {}
     for category, score in scores.items():
         reject, review = policy.reject.get(category), policy.review.get(category)
+        sources = evidence.get(category, ())
         if threshold_applies(reject) and score >= reject:
-            reasons.append(threshold_reason(category, score, reject, Decision.REJECT))
+            reasons.append(threshold_reason(category, score, reject, Decision.REJECT, sources))
         elif threshold_applies(review) and score >= review:
-            reasons.append(threshold_reason(category, score, review, Decision.REVIEW))
+            reasons.append(threshold_reason(category, score, review, Decision.REVIEW, sources))
     return Decision.strictest([r.decision for r in reasons if r.decision is not None]), reasons

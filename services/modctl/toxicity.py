@@ -22,9 +22,27 @@ from shared.settings import get_settings
     is_flag=True,
     help="Also learn from moderators' decisions in the database (approved: not toxic; rejected as toxic: toxic).",
 )
-def train(data: Path, out: Path | None, with_decisions: bool) -> None:
-    """Train the embedded toxicity model from labelled comments and report cross-validated figures."""
-    from lab.toxicity.training import read_pairs, train_from_pairs
+@click.option(
+    "--en-data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="English CSV with Jigsaw's category columns: also train the category models and the cascade's heads.",
+)
+def train(data: Path, out: Path | None, with_decisions: bool, en_data: Path | None) -> None:
+    """Train the embedded toxicity model from labelled comments and report cross-validated figures.
+
+    With --en-data, train everything the committed model holds (see its MODEL_CARD.md): the Russian
+    toxicity model, the category models and the cascade's encoder heads (a few minutes more).
+    """
+    if en_data is not None:
+        if with_decisions:
+            raise click.UsageError("--with-decisions trains the Russian toxicity model only; leave out --en-data")
+        from lab.toxicity.cascade_training import train_all
+        from moderation.scoring.embedded import DEFAULT_MODEL_DIR as MODEL_DIR
+
+        click.echo(json.dumps(train_all(data, en_data, out or MODEL_DIR), indent=2, ensure_ascii=False))
+        return
+    from lab.toxicity.training import data_provenance, read_pairs, train_from_pairs
     from moderation.scoring.embedded import DEFAULT_MODEL_DIR
 
     pairs = read_pairs(data)
@@ -36,7 +54,8 @@ def train(data: Path, out: Path | None, with_decisions: bool) -> None:
             decided = decision_examples(session)
         click.echo(f"{len(pairs)} comments from {data}, {len(decided)} from moderators' decisions", err=True)
         pairs += decided
-    metrics = train_from_pairs(pairs, out or DEFAULT_MODEL_DIR)
+    metrics = train_from_pairs(pairs, out or DEFAULT_MODEL_DIR, data=data_provenance(data, len(pairs)))
+    metrics.pop("out_of_fold", None)
     click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 
 
@@ -86,6 +105,27 @@ def eval_(data: Path | None, worst: int) -> None:
         reject_threshold=settings.policy.reject["toxicity"],
     )
     click.echo(format_quality_report(report))
+
+
+@click.command("eval-categories")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with a text column and 0/1 category columns (ours: obscene, insult, threat, identity_attack, "
+    "severe_toxicity; or Jigsaw's: severe_toxic, identity_hate...).",
+)
+def eval_categories(data: Path) -> None:
+    """Each category of the configured scorer, one against the rest, on category-labelled comments."""
+    import csv
+
+    from lab.toxicity.evaluation import category_report, format_category_report
+    from moderation.scoring.backends import get_scorer
+
+    with open(data, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    report = category_report(get_scorer(get_settings().toxicity), rows)
+    click.echo(format_category_report(report, data.name))
 
 
 @click.command("bench-speed")
