@@ -135,7 +135,7 @@ def training_records(model_dir: Path) -> list[dict]:
     category models, the cascade's heads).
     """
     records = []
-    for path in sorted(Path(model_dir).glob("*.json")):
+    for path in sorted(Path(model_dir).rglob("*.json")):
         config = json.loads(path.read_text(encoding="utf-8"))
         for name, part in _trained_parts(path.stem, config):
             records.append({"model": name, "data": part["data"], "metrics": part.get("metrics", {})})

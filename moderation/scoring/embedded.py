@@ -41,6 +41,7 @@ NO_EVIDENCE = 0.01
 # on ru_toxic_dev.csv the hold costs nothing: ROC-AUC 0.9576 -> 0.9579.
 UNEXPLAINED_CAP = 0.85
 EXPLAINS = 0.5
+TOXIC_WHEN_HIT = ("threat", "insult", "identity_attack")
 # Scores nothing measures in a language: no data labels them (see MODEL_CARD.md). They are absent
 # from the results, and the Perspective drop-in refuses them for that language as Google does.
 NOT_SCORED: dict[str, tuple[str, ...]] = {"ru": ("severe_toxicity",)}
@@ -340,6 +341,13 @@ def category_scores(
             named = ("words", *named)
         scores[category] = score
         evidence[category] = named
+    # A threat, insult or attack on a group that its words show is toxic whatever the model says
+    # (out of fold on ru_toxic_dev.csv: ROC-AUC 0.9576 -> 0.9588; with obscene too 0.9407, since
+    # the forum labels call casual mat not toxic, so obscenity stays a category of its own).
+    lifted = [scores[c] for c in TOXIC_WHEN_HIT if c in hit and c in scores]
+    if lifted:
+        scores["toxicity"] = max(toxicity, *lifted)
+        evidence["toxicity"] = ("words", *evidence["toxicity"])
     if not hit and all(v < EXPLAINS for c, v in scores.items() if c != "toxicity"):
         scores["toxicity"] = min(toxicity, UNEXPLAINED_CAP)
     clipped = {c: round(float(min(1.0, max(0.0, v))), 4) for c, v in scores.items()}
