@@ -135,7 +135,8 @@ def training_records(model_dir: Path) -> list[dict]:
     category models, the cascade's heads).
     """
     records = []
-    for path in sorted(Path(model_dir).rglob("*.json")):
+    top = Path(model_dir) / "config.json"  # the main toxicity model first: the report's last line is its
+    for path in sorted(Path(model_dir).rglob("*.json"), key=lambda p: (p != top, str(p))):
         config = json.loads(path.read_text(encoding="utf-8"))
         for name, part in _trained_parts(path.stem, config):
             records.append({"model": name, "data": part["data"], "metrics": part.get("metrics", {})})
@@ -196,8 +197,10 @@ def format_cross_validated(records: Sequence[dict]) -> str:
         )
     main = records[0]["metrics"]
     auc = main.get("roc_auc_cv")
+    cascade = next((r["metrics"].get("roc_auc_cv") for r in records if r["model"].endswith("heads/ru")), None)
     lines.append(
         f"cross_validated roc_auc={auc:.4f} n={main.get('n_samples', '?')}"
+        + (f" cascade_roc_auc={cascade:.4f}" if isinstance(cascade, float) else "")
         if isinstance(auc, float)
         else "cross_validated roc_auc=nan"
     )

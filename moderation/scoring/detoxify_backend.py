@@ -15,8 +15,8 @@ tokenizer from the folder, and the weights from the checkpoint. The hub is switc
 Category mapping. Detoxify names its classes toxicity, severe_toxicity, obscene, threat, insult,
 identity_attack (it renames toxic, severe_toxic, identity_hate); the ``unbiased`` model's extra
 classes (sexual_explicit, identity groups) are ignored. The ``multilingual`` model has
-``toxicity`` alone: the other categories are derived from it and the lexicon as the embedded
-scorer derives them; a category the model has is lifted to the lexicon floor on a hit
+``toxicity`` alone: the other categories are not scored (absent, listed in ``not_scored``);
+a category the model has is lifted to the lexicon floor on a hit
 (``transformers_backend.combine``).
 """
 
