@@ -104,7 +104,13 @@ class DetoxifyScorer:
         # Detoxify truncates at model_max_length, which tokenizer.json alone leaves unbounded.
         tokenizer.model_max_length = input_limit(tokenizer.model_max_length, self.detoxify.model.config)
         self.name = f"detoxify-{settings.model_type}"
+        named = [c for c in self.detoxify.class_names if c in CATEGORIES and c != "toxicity"]
+        self.scored = ("toxicity", *named)
         self.version = file_digest([checkpoint])
+
+    def scored_categories(self, language: str) -> tuple[str, ...]:
+        """Toxicity and the checkpoint's own categories, in any language (the others are not scored)."""
+        return self.scored
 
     def score_batch(self, texts: Sequence[str]) -> list[ToxicityResult]:
         """Score the batch in one Detoxify.predict call."""

@@ -133,7 +133,12 @@ class TransformersScorer:
         self.label_map = _checked_label_map(settings.label_map, self.labels)
         self.max_length = input_limit(self.tokenizer.model_max_length, config)
         self.name = f"transformers:{path.resolve().name}"
+        self.scored = ("toxicity", *dict.fromkeys(c for c in self.label_map.values() if c != "toxicity"))
         self.version = file_digest(_versioned_files(path))
+
+    def scored_categories(self, language: str) -> tuple[str, ...]:
+        """Toxicity and the categories the label map names, in any language."""
+        return self.scored
 
     def score_batch(self, texts: Sequence[str]) -> list[ToxicityResult]:
         """Score the batch in one model call."""

@@ -7,6 +7,7 @@ import huggingface_hub.constants
 import pytest
 from detoxify import Detoxify
 
+from moderation.scoring import scored_categories
 from moderation.scoring.backends import ScorerLoadError, get_scorer
 from moderation.scoring.detoxify_backend import DetoxifyScorer
 from shared.categories import CATEGORIES
@@ -161,3 +162,9 @@ def test_without_torch_the_error_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "moderation.scoring.detoxify_backend", None)  # import fails as without torch
     with pytest.raises(ScorerLoadError, match=r"install the \[detoxify\] extra"):
         get_scorer(_settings(tiny, device="meta-unused"))
+
+
+def test_a_toxicity_only_model_declares_what_it_scores(tmp_path: Path) -> None:
+    tiny = build_detoxify_checkpoint(tmp_path, classes=["toxic"])
+    scorer = DetoxifyScorer(_settings(tiny).detoxify)
+    assert scored_categories(scorer, "ru") == ("toxicity",)

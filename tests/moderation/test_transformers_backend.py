@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from moderation.scoring import scored_categories
 from moderation.scoring.backends import ScorerLoadError, get_scorer
 from moderation.scoring.transformers_backend import TransformersScorer
 from shared.categories import CATEGORIES
@@ -123,3 +124,7 @@ def test_a_missing_model_folder_names_the_setting(tmp_path: Path) -> None:
         get_scorer(_settings(tmp_path / "nowhere"))
     with pytest.raises(ScorerLoadError, match="MOD_TOXICITY__TRANSFORMERS__MODEL_PATH is not set"):
         get_scorer(ToxicitySettings(backend="transformers"))
+
+
+def test_declares_toxicity_and_the_mapped_categories_as_scored(scorer: TransformersScorer) -> None:
+    assert set(scored_categories(scorer, "ru")) == {"toxicity", *LABEL_MAP.values()}
