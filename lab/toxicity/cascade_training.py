@@ -43,10 +43,11 @@ HEADS = ("toxicity", "obscene", "insult", "threat", "identity_attack", "severe_t
 HEAD_C = 1.0  # LR on 512 unit-length dims; C in {0.3, 1, 3} within 0.003 of each other
 FOLDS = 5
 SEED = 0
-# Cascade speed budget: >= 500 comments/s on one core. The band is the widest (by out-of-fold
-# share) whose estimated throughput stays above it, with a margin for a busier machine.
-TARGET_PER_S = 500
-MARGIN = 1.3
+# Cascade speed budget: >= 500 comments/s on one core. Measured on the 2-core machine (load ~3) with
+# the shipped models, batches of 64 of ru_toxic_dev.csv: 11% sent on 1,229/s, 20% 1,035/s, 36% 689/s,
+# 50% 573/s. The band is the best out-of-fold ROC-AUC among those sending on at most MAX_SHARE: a rule
+# on the data, not on a timing taken during training (which moved from 8 to 10 ms a comment with load).
+MAX_SHARE = 0.4
 
 
 def read_en_rows(csv_path: Path) -> list[dict[str, str]]:
@@ -218,7 +219,7 @@ def train_cascade(
         "ru": band_curve(fast[:n_ru], combined_oof[:n_ru], labels[:n_ru], words[:n_ru], fast_s, encoder_s),
         "en": band_curve(fast[n_ru:], combined_oof[n_ru:], labels[n_ru:], words[n_ru:], fast_s, encoder_s),
     }
-    affordable = [c for c in curves["ru"] if c["per_s"] >= TARGET_PER_S * MARGIN]
+    affordable = [c for c in curves["ru"] if c["share_sent"] <= MAX_SHARE]
     best = max(affordable, key=lambda c: (c["roc_auc"], -c["share_sent"])) if affordable else curves["ru"][0]
     same = next(
         c for c in curves["en"] if c["band"] == best["band"] and c["above_without_words"] == best["above_without_words"]
@@ -241,7 +242,7 @@ def train_cascade(
         "combine": combine,
         "band": best["band"],
         "above_without_words": best["above_without_words"],
-        "band_rule": f"best out-of-fold ROC-AUC (ru) among bands estimated at >= {TARGET_PER_S} x {MARGIN} comments/s",
+        "band_rule": f"best out-of-fold ROC-AUC (ru) among bands sending on at most {MAX_SHARE:.0%} of the comments",
         "seconds_per_comment": {"fast": fast_s, "encoder": encoder_s},
         "curves": curves,
         "fast_alone_roc_auc_cv": {"ru": _auc(labels[:n_ru], fast[:n_ru]), "en": _auc(labels[n_ru:], fast[n_ru:])},

@@ -233,10 +233,14 @@ def speed_report(
     for text in sample:
         scorer.score_batch([text])
     single = len(sample) / max(time.perf_counter() - started, 1e-9)
+    sent_before = getattr(scorer, "sent_on", None)
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
         scorer.score_batch(texts[i : i + batch])
     batched = len(texts) / max(time.perf_counter() - started, 1e-9)
+    # The cascade's scorers count the comments their second stage scored.
+    sent_on = getattr(scorer, "sent_on", None)
+    share = (sent_on - sent_before) / len(texts) if isinstance(sent_on, int) and isinstance(sent_before, int) else None
     return {
         "scorer": getattr(scorer, "name", type(scorer).__name__),
         "n_texts": len(texts),
@@ -246,6 +250,7 @@ def speed_report(
         "single_per_s": single,
         "batched_per_s": batched,
         "rss_mb": peak_rss_mb(),
+        "share_sent_on": share,
     }
 
 
@@ -258,6 +263,11 @@ def format_speed_report(report: dict) -> str:
             f"one at a time: {report['single_per_s']:.0f} comments/s ({report['n_single']} comments)",
             f"batches of {report['batch']}: {report['batched_per_s']:.0f} comments/s ({report['n_texts']} comments)",
             f"peak RSS: {report['rss_mb']:.0f} MB",
+            *(
+                [f"sent on to the second stage (batched run): {report['share_sent_on']:.1%} of the comments"]
+                if report.get("share_sent_on") is not None
+                else []
+            ),
             f"batched_per_s={report['batched_per_s']:.0f} single_per_s={report['single_per_s']:.0f} "
             f"load_s={report['load_s']:.3f} rss_mb={report['rss_mb']:.0f}",
         ]
