@@ -63,11 +63,14 @@ fmt: $(INSTALLED_TEST) ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-train: $(INSTALLED) ## Retrain the embedded toxicity model: make train DATA=../shared/data/ru_toxic_dev.csv
-	$(BIN)/modctl train --data $(DATA)
+train: $(INSTALLED) ## Retrain the embedded models: make train DATA=../shared/data/ru_toxic_dev.csv [EN_DATA=../shared/data/en_toxic_dev.csv]
+	$(BIN)/modctl train --data $(DATA) $(if $(EN_DATA),--en-data $(EN_DATA))
 
-bench-quality: $(INSTALLED) ## Toxicity scorer quality: make bench-quality DATA=../shared/data/ru_toxic_dev.csv
-	$(BIN)/modctl eval --data $(DATA)
+bench-quality: $(INSTALLED) ## Toxicity scorer quality: make bench-quality DATA=FILE.csv (without DATA: the cross-validated figures)
+	$(BIN)/modctl eval $(if $(DATA),--data $(DATA))
+
+bench-categories: $(INSTALLED) ## Each category, one against the rest: make bench-categories DATA=FILE.csv (default: the project's own Russian set)
+	$(BIN)/modctl eval-categories --data $(or $(DATA),lab/toxicity/data/ru_categories.csv)
 
 bench-speed: $(INSTALLED) ## Toxicity scorer speed, load time, memory: make bench-speed DATA=FILE.csv
 	$(BIN)/modctl bench-speed --data $(DATA)
@@ -138,4 +141,4 @@ clean: ## Remove the virtualenv and the embedded database
 help: ## This list
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-faults bench-embedded up down clean help
+.PHONY: ops-check settings-doc translations run test test-fast fmt install lint train bench-quality bench-categories bench-speed bench-spam bench-pipeline bench-analyze bench-ingest bench-faults bench-embedded up down clean help

@@ -166,16 +166,38 @@ def _words_phrase(category: str, words: Sequence[WordSpan]) -> Phrase:
     )
 
 
-def threshold_reason(category: str, score: float, threshold: float, decision: Decision) -> Reason:
-    """A score at or above one of the policy's thresholds."""
+# What a toxicity score came from (ToxicityResult.evidence), in the moderator's words.
+EVIDENCE: dict[str, str] = {
+    "words": N_("words and patterns"),
+    "model": N_("the language model"),
+    "encoder": N_("the sentence encoder"),
+}
+
+
+def _evidence_phrases(evidence: Sequence[str]) -> tuple[Phrase, ...]:
+    known = [EVIDENCE[e] for e in evidence if e in EVIDENCE]
+    if not known:
+        return ()
+    first = phrase(N_("evidence: %(source)s"), source=known[0], translate=["source"], glue=" — ")
+    rest = tuple(phrase("%(source)s", source=e, translate=["source"], glue=", ") for e in known[1:])
+    return (first, *rest)
+
+
+def threshold_reason(
+    category: str, score: float, threshold: float, decision: Decision, evidence: Sequence[str] = ()
+) -> Reason:
+    """A score at or above one of the policy's thresholds, and what the score came from."""
+    phrases = (_threshold_phrase(category, score, threshold, decision), *_evidence_phrases(evidence))
     return Reason(
         code=ReasonCode.CATEGORY_THRESHOLD,
         category=category,
         decision=decision,
         score=round(score, 4),
         threshold=threshold,
-        message=f"{category} {score:.2f} ≥ {decision} threshold {threshold:.2f}",
-        phrases=(_threshold_phrase(category, score, threshold, decision),),
+        message=f"{category} {score:.2f} ≥ {decision} threshold {threshold:.2f}"
+        + (f" — evidence: {', '.join(evidence)}" if evidence else ""),
+        phrases=phrases,
+        details={"evidence": list(evidence)} if evidence else None,
     )
 
 

@@ -1,5 +1,7 @@
 """Quality and speed reports for any ToxicityScorer (`modctl eval`, `make bench-quality/-speed`)."""
 
+import hashlib
+import json
 import math
 import random
 import re
@@ -7,6 +9,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -125,6 +128,85 @@ def format_quality_report(report: dict) -> str:
     return "\n".join(lines)
 
 
+def training_records(model_dir: Path) -> list[dict]:
+    """Each model file's record of its training: {"model", "data": {file, rows, sha256}, "metrics"}.
+
+    Every JSON file in the folder that names its training data counts (the toxicity model, the
+    category models, the cascade's heads).
+    """
+    records = []
+    top = Path(model_dir) / "config.json"  # the main toxicity model first: the report's last line is its
+    for path in sorted(Path(model_dir).rglob("*.json"), key=lambda p: (p != top, str(p))):
+        config = json.loads(path.read_text(encoding="utf-8"))
+        for name, part in _trained_parts(path.stem, config):
+            records.append({"model": name, "data": part["data"], "metrics": part.get("metrics", {})})
+    return records
+
+
+def _trained_parts(stem: str, config: dict) -> list[tuple[str, dict]]:
+    """The parts of one JSON file that record their training data (a file may hold several models)."""
+    if isinstance(config.get("data"), dict):
+        return [(config.get("name", stem), config)]
+    models = config.get("models")
+    if isinstance(models, dict):
+        return [(f"{stem}/{name}", part) for name, part in models.items() if isinstance(part.get("data"), dict)]
+    return []
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def training_file_warning(data: Path, records: Sequence[dict]) -> str | None:
+    """A warning when `data` is (byte for byte) a file the models were trained on, else None."""
+    digest = _sha256(data)
+    models = [r["model"] for r in records if r["data"].get("sha256") == digest]
+    if not models:
+        return None
+    return (
+        f"WARNING: {data.name} is the file {', '.join(models)} was trained on: the figures below score the "
+        "model on its own training rows and say nothing about comments it never saw. "
+        "Run `make bench-quality` without DATA for the cross-validated figures."
+    )
+
+
+def format_cross_validated(records: Sequence[dict]) -> str:
+    """The cross-validated figures the model files record; the last line is the main model's."""
+    if not records:
+        return "no cross-validated figures: the configured scorer's model files record no training data\nroc_auc=nan"
+    lines = [
+        "cross-validated figures recorded by the model files (no held-out data was given; these are",
+        "out-of-fold figures on the training files, reproduced by `make train`, see MODEL_CARD.md):",
+    ]
+    for r in records:
+        m, d = r["metrics"], r["data"]
+        extra = "".join(
+            f" {key}={m[key]:.4f}"
+            for key in ("roc_auc_cv_std", "roc_auc_cv_obfuscated")
+            if isinstance(m.get(key), float)
+        )
+        auc = m.get("roc_auc_cv")
+        auc_text = f"{auc:.4f}" if isinstance(auc, float) else "nan"
+        lines.append(
+            f"  {r['model']}: roc_auc_cv={auc_text}{extra} folds={m.get('folds', '?')} "
+            f"n={m.get('n_samples', d.get('rows', '?'))} on {d.get('file', '?')} (sha256 {str(d.get('sha256', ''))[:12]})"
+        )
+    main = records[0]["metrics"]
+    auc = main.get("roc_auc_cv")
+    cascade = next((r["metrics"].get("roc_auc_cv") for r in records if r["model"].endswith("heads/ru")), None)
+    lines.append(
+        f"cross_validated roc_auc={auc:.4f} n={main.get('n_samples', '?')}"
+        + (f" cascade_roc_auc={cascade:.4f}" if isinstance(cascade, float) else "")
+        if isinstance(auc, float)
+        else "cross_validated roc_auc=nan"
+    )
+    return "\n".join(lines)
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process in MB (ru_maxrss: KB on Linux, bytes on macOS)."""
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -151,10 +233,14 @@ def speed_report(
     for text in sample:
         scorer.score_batch([text])
     single = len(sample) / max(time.perf_counter() - started, 1e-9)
+    sent_before = getattr(scorer, "sent_on", None)
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
         scorer.score_batch(texts[i : i + batch])
     batched = len(texts) / max(time.perf_counter() - started, 1e-9)
+    # The cascade's scorers count the comments their second stage scored.
+    sent_on = getattr(scorer, "sent_on", None)
+    share = (sent_on - sent_before) / len(texts) if isinstance(sent_on, int) and isinstance(sent_before, int) else None
     return {
         "scorer": getattr(scorer, "name", type(scorer).__name__),
         "n_texts": len(texts),
@@ -164,6 +250,7 @@ def speed_report(
         "single_per_s": single,
         "batched_per_s": batched,
         "rss_mb": peak_rss_mb(),
+        "share_sent_on": share,
     }
 
 
@@ -176,6 +263,11 @@ def format_speed_report(report: dict) -> str:
             f"one at a time: {report['single_per_s']:.0f} comments/s ({report['n_single']} comments)",
             f"batches of {report['batch']}: {report['batched_per_s']:.0f} comments/s ({report['n_texts']} comments)",
             f"peak RSS: {report['rss_mb']:.0f} MB",
+            *(
+                [f"sent on to the second stage (batched run): {report['share_sent_on']:.1%} of the comments"]
+                if report.get("share_sent_on") is not None
+                else []
+            ),
             f"batched_per_s={report['batched_per_s']:.0f} single_per_s={report['single_per_s']:.0f} "
             f"load_s={report['load_s']:.3f} rss_mb={report['rss_mb']:.0f}",
         ]
@@ -251,3 +343,48 @@ def _disguise(word: str, rng: random.Random, rate: float, kinds: Sequence[int]) 
         return word
     j = rng.choice(vowels)
     return word[:j] + word[j + 1 :]
+
+
+# Column names of category-labelled CSVs: ours, and the Jigsaw set's.
+CATEGORY_COLUMNS = {
+    "toxic": "toxicity",
+    "toxicity": "toxicity",
+    "severe_toxic": "severe_toxicity",
+    "severe_toxicity": "severe_toxicity",
+    "obscene": "obscene",
+    "insult": "insult",
+    "threat": "threat",
+    "identity_hate": "identity_attack",
+    "identity_attack": "identity_attack",
+}
+
+
+def category_report(scorer: ToxicityScorer, rows: Sequence[dict[str, str]], batch: int = 64) -> dict[str, dict]:
+    """Per category, one against the rest: ROC-AUC, positives, and how many comments left it unscored."""
+    texts = [row["text"] for row in rows]
+    results = []
+    for i in range(0, len(texts), batch):
+        results.extend(scorer.score_batch(texts[i : i + batch]))
+    report: dict[str, dict] = {}
+    for column, category in CATEGORY_COLUMNS.items():
+        if not rows or column not in rows[0]:
+            continue
+        labels = np.array([int(row[column]) for row in rows])
+        scored = np.array([category in r.scores for r in results])
+        scores = np.array([r.scores.get(category, np.nan) for r in results])
+        kept = labels[scored]
+        auc = (
+            float(roc_auc_score(kept, scores[scored])) if scored.any() and 0 < kept.sum() < len(kept) else float("nan")
+        )
+        report[category] = {"roc_auc": auc, "positives": int(labels.sum()), "not_scored": int((~scored).sum())}
+    return report
+
+
+def format_category_report(report: dict[str, dict], source: str) -> str:
+    """One line per category; the last line is `<category>=<auc> ...` for all of them."""
+    lines = [f"categories, one against the rest, on {source}:"]
+    for category, m in report.items():
+        note = f", {m['not_scored']} comments not scored" if m["not_scored"] else ""
+        lines.append(f"  {category}: ROC-AUC {m['roc_auc']:.4f} ({m['positives']} positive{note})")
+    lines.append(" ".join(f"{c}={m['roc_auc']:.4f}" for c, m in report.items()))
+    return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Train, cross-validate and benchmark the embedded Russian toxicity model."""
 
 import csv
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -43,28 +44,60 @@ def read_pairs(csv_path: Path) -> list[tuple[str, int]]:
         return [(row["text"], int(row["label"])) for row in csv.DictReader(f)]
 
 
+def data_provenance(csv_path: Path, rows: int) -> dict:
+    """What the model card and `make bench-quality` need to recognise the training file: name, rows, digest."""
+    return {"file": Path(csv_path).name, "rows": rows, "sha256": file_digest(Path(csv_path))}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def train_toxicity_model(csv_path: Path, out_dir: Path, *, folds: int = 5, seed: int = 0) -> dict:
     """Train from a text,label CSV (label 1 = toxic), write the model files, return metrics."""
-    return train_from_pairs(read_pairs(Path(csv_path)), out_dir, folds=folds, seed=seed)
+    pairs = read_pairs(Path(csv_path))
+    return train_from_pairs(pairs, out_dir, folds=folds, seed=seed, data=data_provenance(csv_path, len(pairs)))
 
 
-def train_from_pairs(pairs: Iterable[tuple[str, int]], out_dir: Path, *, folds: int = 5, seed: int = 0) -> dict:
-    """Train from (text, label) pairs, write config.json + weights.npz to out_dir, return metrics."""
+def train_from_pairs(
+    pairs: Iterable[tuple[str, int]],
+    out_dir: Path,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    data: dict | None = None,
+    augment: bool = True,
+    name: str = SCORER_NAME,
+) -> dict:
+    """Train from (text, label) pairs, write config.json + weights.npz to out_dir, return metrics.
+
+    `data` (see data_provenance) is recorded in config.json, so a benchmark can tell its training file.
+    `augment` adds the disguised copy of the Russian words (pointless for English data).
+    """
     pairs = list(pairs)
     labels = np.array([int(label) for _, label in pairs], dtype=np.int8)
     if len(set(labels.tolist())) < 2:
         raise ValueError("training needs both toxic and non-toxic examples")
     vectorizer = make_vectorizer(VECTORIZER)
     counts = _counts(vectorizer, pairs)
-    augmented = _counts(vectorizer, obfuscate_pairs(pairs, seed=AUGMENT_SEED, rate=AUGMENT_RATE))
-    obfuscated = _counts(vectorizer, obfuscate_pairs(pairs, seed=OBFUSCATION_SEED, rate=OBFUSCATION_RATE))
+    augmented = _counts(vectorizer, obfuscate_pairs(pairs, seed=AUGMENT_SEED, rate=AUGMENT_RATE)) if augment else None
+    obfuscated = (
+        _counts(vectorizer, obfuscate_pairs(pairs, seed=OBFUSCATION_SEED, rate=OBFUSCATION_RATE)) if augment else None
+    )
     started = time.perf_counter()
     metrics = _cross_validate(counts, labels, folds, seed, obfuscated, augmented)
+    metrics["out_of_fold"] = metrics.pop("logits", None)
     buckets, idf, coef, intercept = _fit(counts, labels, seed, augmented)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     metrics["n_buckets"] = len(buckets)
     calibration = metrics.pop("calibration")
-    config = _config(calibration, metrics, folds, seed)
+    metrics["calibration_ab"] = calibration
+    config = _config(calibration, metrics, folds, seed, data) | {"name": name}
     _write(Path(out_dir), config, buckets, idf, coef, intercept)
     metrics["file_bytes"] = {name: (Path(out_dir) / name).stat().st_size for name in (CONFIG_FILE, ARRAYS_FILE)}
     return metrics
@@ -183,6 +216,7 @@ def _cross_validate(
         "raw": _threshold_metrics(labels, _sigmoid(logits)),
         "calibrated": _threshold_metrics(labels, _sigmoid(calibration[0] * logits + calibration[1])),
         "calibration": calibration,
+        "logits": logits,
     }
 
 
@@ -223,12 +257,13 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _config(calibration: tuple[float, float], metrics: dict, folds: int, seed: int) -> dict:
+def _config(calibration: tuple[float, float], metrics: dict, folds: int, seed: int, data: dict | None) -> dict:
     """The JSON half of the model: how to rebuild features, calibration, provenance."""
     return {
         "format": 1,
         "name": SCORER_NAME,
         "trained": date.today().isoformat(),
+        **({"data": data} if data else {}),
         "vectorizer": VECTORIZER,
         "features": "normalize() -> hashed char_wb n-gram counts -> 1+log(tf) * idf -> L2",
         "classifier": {
@@ -244,7 +279,7 @@ def _config(calibration: tuple[float, float], metrics: dict, folds: int, seed: i
             "augment": {"seed": AUGMENT_SEED, "rate": AUGMENT_RATE},
             "obfuscated_test": {"seed": OBFUSCATION_SEED, "rate": OBFUSCATION_RATE},
         },
-        "metrics": {k: v for k, v in metrics.items() if k not in ("raw",)},
+        "metrics": {k: v for k, v in metrics.items() if k not in ("raw", "out_of_fold", "calibration_ab")},
     }
 
 

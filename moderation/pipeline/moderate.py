@@ -69,7 +69,7 @@ def _decide(
     facts: RuleFacts,
 ) -> Decided:
     scores = {**{k: round(v, 4) for k, v in toxicity.scores.items()}, SPAM: round(spam.score, 4)}
-    decision, reasons = decide(scores, site_policy(defaults, policy))
+    decision, reasons = decide(scores, site_policy(defaults, policy), toxicity.evidence)
     rules = rule_reasons(comment, policy, facts)
     reasons += rules + matched_words_reasons(toxicity) + spam_reasons(spam)
     # What a moderator rejected is not shown again before one looks at the new text, whatever the mode.

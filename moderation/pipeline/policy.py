@@ -41,12 +41,19 @@ def crossed(score: float, category: str, policy: Policy) -> tuple[Decision, floa
     return None
 
 
-def decide(scores: Mapping[str, float], policy: Policy) -> tuple[Decision, list[Reason]]:
-    """The decision and the thresholds that made it (toxicity categories and spam alike)."""
+def decide(
+    scores: Mapping[str, float], policy: Policy, evidence: Mapping[str, Sequence[str]] | None = None
+) -> tuple[Decision, list[Reason]]:
+    """The decision and the thresholds that made it (toxicity categories and spam alike).
+
+    `evidence` (ToxicityResult.evidence) names what each score came from; its reasons say so.
+    """
     reasons = []
+    evidence = evidence or {}
     for category, score in scores.items():
         if (reached := crossed(score, category, policy)) is not None:
-            reasons.append(threshold_reason(category, score, reached[1], reached[0]))
+            decision, threshold = reached
+            reasons.append(threshold_reason(category, score, threshold, decision, evidence.get(category, ())))
     return Decision.strictest([r.decision for r in reasons if r.decision is not None]), reasons
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "ToxicityScorer",
     "UnknownBackendError",
     "load_embedded_scorer",
+    "scored_categories",
 ]
 
 
@@ -29,11 +30,19 @@ class UnknownBackendError(ValueError):
 
 @dataclass(frozen=True)
 class ToxicityResult:
-    """Scores 0..1 for each name in CATEGORIES, the comment's languages and lexicon hits."""
+    """Scores 0..1 for the categories scored, the comment's languages and lexicon hits.
+
+    A category the backend cannot score for the comment's language is absent from `scores` and
+    listed in `not_scored`. `evidence` names, per score, what it came from: "words" (the lexicon's
+    words and patterns), "model" (a model of the comment's language), "encoder" (the cascade's
+    second stage).
+    """
 
     scores: dict[str, float]
     languages: tuple[str, ...]
     matches: tuple[Match, ...] = field(default=())
+    not_scored: tuple[str, ...] = field(default=())
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class ToxicityScorer(Protocol):
@@ -45,6 +54,12 @@ class ToxicityScorer(Protocol):
     def score_batch(self, texts: Sequence[str]) -> list[ToxicityResult]:
         """One result per text, in order."""
         ...
+
+
+def scored_categories(scorer: ToxicityScorer, language: str) -> tuple[str, ...]:
+    """The scores `scorer` gives comments in `language`; all of CATEGORIES unless it says otherwise."""
+    declared = getattr(scorer, "scored_categories", None)
+    return tuple(declared(language)) if callable(declared) else tuple(str(c) for c in CATEGORIES)
 
 
 def load_embedded_scorer(model_dir: Path | None = None) -> ToxicityScorer:

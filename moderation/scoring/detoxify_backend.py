@@ -15,8 +15,8 @@ tokenizer from the folder, and the weights from the checkpoint. The hub is switc
 Category mapping. Detoxify names its classes toxicity, severe_toxicity, obscene, threat, insult,
 identity_attack (it renames toxic, severe_toxic, identity_hate); the ``unbiased`` model's extra
 classes (sexual_explicit, identity groups) are ignored. The ``multilingual`` model has
-``toxicity`` alone: the other categories are derived from it and the lexicon as the embedded
-scorer derives them; a category the model has is lifted to the lexicon floor on a hit
+``toxicity`` alone: the other categories are not scored (absent, listed in ``not_scored``);
+a category the model has is lifted to the lexicon floor on a hit
 (``transformers_backend.combine``).
 """
 
@@ -104,7 +104,13 @@ class DetoxifyScorer:
         # Detoxify truncates at model_max_length, which tokenizer.json alone leaves unbounded.
         tokenizer.model_max_length = input_limit(tokenizer.model_max_length, self.detoxify.model.config)
         self.name = f"detoxify-{settings.model_type}"
+        named = [c for c in self.detoxify.class_names if c in CATEGORIES and c != "toxicity"]
+        self.scored = ("toxicity", *named)
         self.version = file_digest([checkpoint])
+
+    def scored_categories(self, language: str) -> tuple[str, ...]:
+        """Toxicity and the checkpoint's own categories, in any language (the others are not scored)."""
+        return self.scored
 
     def score_batch(self, texts: Sequence[str]) -> list[ToxicityResult]:
         """Score the batch in one Detoxify.predict call."""

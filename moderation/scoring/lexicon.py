@@ -64,6 +64,12 @@ _INSULT = (
     L + r"(?:сука|суки|сучара|сучка|сучье|ватник|ватники|либераст|либерасты|ничтожество)" + R,
     L + r"(?:idiots?\b|morons?\b|stupid\b|dumb(?:ass)?\b|retard|loser|imbecile|jerks?\b)",
 )
+_MODAL = r"(?:надо|нужно|пора|следует|стоит|необходимо|должны|должен|хочу|хочется|мечтаю|давно бы)"
+_KILL_INFINITIVE = (
+    r"(?:расстреливать|расстрелять|перестрелять|пристрелить|застрелить|повесить|вешать|перевешать|убить|убивать|"
+    r"поубивать|перебить|зарезать|резать|прирезать|сжечь|сжигать|закопать|утопить|кастрировать|четвертовать|"
+    r"истребить|истреблять|придушить|задушить|душить|мочить|замочить|гильотинировать|стерилизовать)"
+)
 _THREAT = (
     L + r"(?:убью|зарежу|пристрелю|застрелю|расстреляю|перестреляю|урою|закопаю|придушу|задушу)" + R,
     L
@@ -78,6 +84,17 @@ _THREAT = (
     L + r"найду (?:тебя|вас)" + R,
     L + r"(?:i ?'?ll|i will|gonna|going to) (?:kill|murder|shoot|stab|hurt) (?:you|u|him|her|them)\b",
     L + r"(?:kill yourself\b|kys\b|you(?:'re| are) dead\b)",
+    # A call to kill, with its context: a modal ("надо", "пора", "хочу") a few words before an
+    # infinitive of killing ("Таких как ты надо расстреливать"). Reports of violence ("убийство
+    # раскрыли", "стреляли в тире") have no such infinitive and stay clean.
+    L + _MODAL + r"(?:\W+[^\W\d_]+){0,3}?\W+" + _KILL_INFINITIVE + R + r"(?!\W+(?:время|врем|вечер|скуку))",
+    L + _KILL_INFINITIVE + r"\W+(?:бы\W+)?(?:тебя|вас|его|ее|их|всех|таких|этих|этого|эту|этих)" + R,
+    L + r"(?:к стенке|к стенки|в расход|на фонар(?:ь|ях|е|ях бы))" + R,
+    L + r"(?:тебе|вам) (?:конец|не жить|кранты|хана)" + R,
+    L + r"(?:ты|вы) (?:еще |у меня )?(?:пожалеешь|пожалеете|ответишь|ответите|получишь|получите)" + R,
+    L + r"(?:ходи|ходите) и оглядывайся",
+    L + r"(?:should|must|need to|ought to) (?:be )?(?:shot|hanged|killed|executed|burned|lynched)\b",
+    L + r"(?:i(?:'m| am) going to|i(?:'ll| will)) (?:find|get|hunt) you\b",
 )
 # Roots that people self-censor with symbols ("бл*ть", "п#здец", "f*ck"). Any letter but the first
 # may be masked (normalize() turns the mask symbols into "*"); see _masked_pattern.
@@ -201,12 +218,31 @@ def _masked_pattern(roots: tuple[str, ...]) -> re.Pattern[str]:
 
 _MASKED = {category: _masked_pattern(roots) for category, roots in _MASKED_ROOTS.items()}
 
+_GROUP = (
+    r"(?:приезж|мигрант|гастарбайтер|таджик|узбек|киргиз|кавказц|чеченц|дагестанц|цыган|евре|негр|черных|черные|"
+    r"азиат|мусульман|гомосексуалист|геи|геев|армян|азербайджанц|украинц|хохл|русски|русских|татар|чурк|хач|жид)"
+    r"[^\W\d_]*"
+)
+_AGAINST_GROUP = (
+    r"(?:гнать|выгнать|выгонять|гоните|выгоните|гнать их|выслать|высылать|депортир[^\W\d_]*|вон из|убирайтесь|валите|"
+    r"нелюд[^\W\d_]*|не люди|животны[ехм]|скот|скоты|паразит[^\W\d_]*|зверь[еёяи][^\W\d_]*|звери|"
+    r"расплодил[^\W\d_]*|заполонил[^\W\d_]*|кишат|понаех[^\W\d_]*|истребить|уничтожить|резать|стерилизовать)"
+)
 _IDENTITY = (
     L + r"(?:хохл|хохол|хохлушк|жидов|жидяр|жидомас|черножоп|чернозад|нерусь|пиндос|пендос|кацап)",
     L + r"(?:жид|жиды|жидов|жидам|жидами|жидок|чурка|чурки|чурок|чуркам|хач|хачи|хачей|хачам)" + R,
     L + r"(?:москаль|москали|москалей|русня|укропы|укропов|укропам|зверьки|чучмек|чучмеки|негритос)" + R,
     L + r"(?:ниггер|нигер|нигеры|гомик|гомики|педик|педики|педрила|пидор|пидар|пидр)",
     L + r"(?:nigg(?:er|a)s?\b|faggots?\b|fags?\b|kikes?\b|chinks?\b|spics?\b|trann(?:y|ies)\b)",
+    # "понаехали" (of migrants) is an attack on a group by itself.
+    L + r"(?:понаех|понаеха)[^\W\d_]*",
+    # A group named, and within a few words a call to drive it out or a word that dehumanises it.
+    # A group named without them ("евреи, татары, русские — все вместе строили город") stays clean.
+    L + _GROUP + r"(?:\W+[^\W\d_]+){0,5}?\W+" + _AGAINST_GROUP,
+    L + _AGAINST_GROUP + r"(?:\W+[^\W\d_]+){0,4}?\W+" + _GROUP,
+    L
+    + r"(?:all|those|these|the) (?:muslims|jews|blacks|gays|immigrants|mexicans|arabs) (?:are|should)"
+    + r" (?:animals|vermin|parasites|subhuman|scum|be (?:deported|killed|gassed|shot))\b",
 )
 
 

@@ -7,8 +7,8 @@ Category mapping (shared with the Detoxify backend, which imports the helpers be
 - A category the model provides is the model's probability, lifted to the lexicon floor
   (``embedded.HIT_FLOOR``) when the lexicon matched a word of that category: the lexicon sees
   through look-alike letters that the model's tokenizer does not.
-- A category the model lacks is derived exactly as the embedded scorer derives it
-  (``embedded.category_scores``: a share of toxicity, or the floor on a lexicon hit).
+- A category the model lacks is not scored: it is absent from the result and listed in
+  ``not_scored`` (never a share of toxicity).
 - ``toxicity`` itself, if the model lacks it, is the highest of the model's mapped categories.
 
 Probabilities: sigmoid per label for ``problem_type == "multi_label_classification"`` or a
@@ -25,7 +25,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, PretrainedConfig
 
 from moderation.scoring import ScorerLoadError, ToxicityResult
-from moderation.scoring.embedded import HIT_FLOOR, category_scores
+from moderation.scoring.embedded import HIT_FLOOR
 from moderation.scoring.language import detect_languages
 from moderation.scoring.lexicon import Match, find_matches
 from moderation.scoring.normalize import normalize
@@ -64,15 +64,14 @@ def input_limit(tokenizer_max: int, config: PretrainedConfig) -> int:
 
 
 def combine(model_scores: Mapping[str, float], matches: Sequence[Match]) -> dict[str, float]:
-    """Every category from the model's own categories plus the lexicon (see module docstring)."""
+    """The model's own categories, lifted by the lexicon (see module docstring); the others are absent."""
     toxicity = model_scores.get("toxicity", max(model_scores.values(), default=0.0))
-    derived = category_scores(toxicity, matches)
     hit = {m.category for m in matches}
-    scores = {}
+    scores = {"toxicity": toxicity}
     for category in CATEGORIES:
         if category not in model_scores:
-            scores[category] = derived[category]
-        elif category in hit and category in HIT_FLOOR:
+            continue
+        if category in hit and category in HIT_FLOOR:
             scores[category] = max(model_scores[category], HIT_FLOOR[category])
         else:
             scores[category] = model_scores[category]
@@ -85,7 +84,9 @@ def results(texts: Sequence[str], model_scores: Sequence[Mapping[str, float]]) -
     for text, scores in zip(texts, model_scores, strict=True):
         norm = normalize(text)
         matches = find_matches(text, norm)
-        out.append(ToxicityResult(combine(scores, matches), detect_languages(norm.text), matches))
+        combined = combine(scores, matches)
+        not_scored = tuple(c for c in CATEGORIES if c not in combined)
+        out.append(ToxicityResult(combined, detect_languages(norm.text), matches, not_scored=not_scored))
     return out
 
 
@@ -132,7 +133,12 @@ class TransformersScorer:
         self.label_map = _checked_label_map(settings.label_map, self.labels)
         self.max_length = input_limit(self.tokenizer.model_max_length, config)
         self.name = f"transformers:{path.resolve().name}"
+        self.scored = ("toxicity", *dict.fromkeys(c for c in self.label_map.values() if c != "toxicity"))
         self.version = file_digest(_versioned_files(path))
+
+    def scored_categories(self, language: str) -> tuple[str, ...]:
+        """Toxicity and the categories the label map names, in any language."""
+        return self.scored
 
     def score_batch(self, texts: Sequence[str]) -> list[ToxicityResult]:
         """Score the batch in one model call."""

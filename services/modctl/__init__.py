@@ -27,6 +27,7 @@ for command in (
     moderator.moderator,
     toxicity.train,
     toxicity.eval_,
+    toxicity.eval_categories,
     toxicity.bench_speed,
     bench.bench_pipeline,
     bench.bench_faults,

@@ -476,3 +476,40 @@ def test_corals_analyze_and_its_later_feedback_land_on_one_comment_of_one_articl
     db.refresh(comment)
     assert (comment.article_id, comment.article_url) == ("https://luki.ru/news/1", "https://luki.ru/news/1")
     assert comment.status == "rejected"
+
+
+@pytest.mark.parametrize("languages", [["ru"], None])  # asked for, or detected
+def test_an_attribute_not_scored_in_russian_is_refused_as_google_refuses_it(client, db, site, languages):
+    body = {"comment": {"text": "Ты тупой урод, заткнись"}, "requestedAttributes": {"SEVERE_TOXICITY": {}}}
+    if languages:
+        body["languages"] = languages
+
+    message = google_error(analyze(client, site, body), 400, "INVALID_ARGUMENT")
+
+    assert message == "Attribute SEVERE_TOXICITY does not support request languages: ru"
+    assert count(db, Comment) == 0
+
+
+def test_the_same_attribute_is_answered_in_english(client, site):
+    body = {
+        "comment": {"text": "You are a stupid worthless idiot"},
+        "requestedAttributes": {"SEVERE_TOXICITY": {}, "THREAT": {}},
+        "languages": ["en"],
+        "doNotStore": True,
+    }
+    response = analyze(client, site, body)
+    assert response.status_code == 200, response.get_json()
+    assert set(response.get_json()["attributeScores"]) == {"SEVERE_TOXICITY", "THREAT"}
+
+
+def test_drop_unsupported_attributes_leaves_the_unscored_one_out(client, site):
+    body = {
+        "comment": {"text": "Ты тупой урод, заткнись"},
+        "requestedAttributes": {"SEVERE_TOXICITY": {}, "INSULT": {}},
+        "languages": ["ru"],
+        "dropUnsupportedAttributes": True,
+        "doNotStore": True,
+    }
+    response = analyze(client, site, body)
+    assert response.status_code == 200, response.get_json()
+    assert set(response.get_json()["attributeScores"]) == {"INSULT"}

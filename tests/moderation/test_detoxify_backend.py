@@ -7,9 +7,9 @@ import huggingface_hub.constants
 import pytest
 from detoxify import Detoxify
 
+from moderation.scoring import scored_categories
 from moderation.scoring.backends import ScorerLoadError, get_scorer
 from moderation.scoring.detoxify_backend import DetoxifyScorer
-from moderation.scoring.embedded import category_scores
 from shared.categories import CATEGORIES
 from shared.settings import DetoxifySettings, ToxicitySettings
 from tests.support.tiny_models import (
@@ -116,13 +116,13 @@ def test_languages_come_from_normalised_text(scorer: DetoxifyScorer) -> None:
     assert disguised.languages == ("ru",)
 
 
-def test_a_toxicity_only_model_gets_the_other_categories_derived(tmp_path: Path) -> None:
+def test_a_toxicity_only_model_leaves_the_other_categories_not_scored(tmp_path: Path) -> None:
     # Like Detoxify's multilingual checkpoint, which has the toxicity class alone.
     tiny = build_detoxify_checkpoint(tmp_path, classes=["toxic"])
     scorer = DetoxifyScorer(_settings(tiny).detoxify)
     for result in scorer.score_batch([FRIENDLY, ABUSIVE]):
-        derived = category_scores(result.scores["toxicity"], result.matches)
-        assert result.scores == pytest.approx(derived, abs=1e-4)  # derived before rounding
+        assert set(result.scores) == {"toxicity"}  # never a share of toxicity
+        assert set(result.not_scored) == set(CATEGORIES) - {"toxicity"}
 
 
 def test_a_multilingual_shaped_checkpoint_loads_and_truncates_long_texts(tmp_path: Path) -> None:
@@ -131,8 +131,7 @@ def test_a_multilingual_shaped_checkpoint_loads_and_truncates_long_texts(tmp_pat
     scorer = DetoxifyScorer(_settings(tiny).detoxify)
     assert scorer.detoxify.tokenizer.model_max_length == 64
     friendly, long = scorer.score_batch([FRIENDLY, LONG])
-    derived = category_scores(friendly.scores["toxicity"], friendly.matches)
-    assert friendly.scores == pytest.approx(derived, abs=1e-4)  # derived before rounding
+    assert set(friendly.scores) == {"toxicity"}
     assert 0.0 <= long.scores["toxicity"] <= 1.0
 
 
@@ -163,3 +162,9 @@ def test_without_torch_the_error_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, "moderation.scoring.detoxify_backend", None)  # import fails as without torch
     with pytest.raises(ScorerLoadError, match=r"install the \[detoxify\] extra"):
         get_scorer(_settings(tiny, device="meta-unused"))
+
+
+def test_a_toxicity_only_model_declares_what_it_scores(tmp_path: Path) -> None:
+    tiny = build_detoxify_checkpoint(tmp_path, classes=["toxic"])
+    scorer = DetoxifyScorer(_settings(tiny).detoxify)
+    assert scored_categories(scorer, "ru") == ("toxicity",)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from moderation.scoring import scored_categories
 from moderation.scoring.backends import ScorerLoadError, get_scorer
-from moderation.scoring.embedded import category_scores
 from moderation.scoring.transformers_backend import TransformersScorer
 from shared.categories import CATEGORIES
 from shared.settings import ToxicitySettings, TransformersSettings
@@ -55,14 +55,12 @@ def test_version_follows_the_weights(folder: Path, tmp_path: Path, scorer: Trans
     assert TransformersScorer(_settings(other).transformers).version != scorer.version
 
 
-def test_mapped_labels_become_categories_and_the_rest_are_derived(scorer: TransformersScorer) -> None:
+def test_mapped_labels_become_categories_and_the_rest_are_not_scored(scorer: TransformersScorer) -> None:
     results = scorer.score_batch([FRIENDLY, ENGLISH, LONG])
     for result in results:
-        assert set(result.scores) == set(CATEGORIES)
+        assert set(result.scores) == {"toxicity", *LABEL_MAP.values()}
         assert all(0.0 <= s <= 1.0 for s in result.scores.values())
-        derived = category_scores(result.scores["toxicity"], result.matches)
-        unmapped = set(CATEGORIES) - set(LABEL_MAP.values())
-        assert {c: result.scores[c] for c in unmapped} == pytest.approx({c: derived[c] for c in unmapped}, abs=1e-4)
+        assert set(result.not_scored) == set(CATEGORIES) - set(result.scores)
 
 
 def test_multi_label_models_get_a_sigmoid_per_label(scorer: TransformersScorer) -> None:
@@ -126,3 +124,7 @@ def test_a_missing_model_folder_names_the_setting(tmp_path: Path) -> None:
         get_scorer(_settings(tmp_path / "nowhere"))
     with pytest.raises(ScorerLoadError, match="MOD_TOXICITY__TRANSFORMERS__MODEL_PATH is not set"):
         get_scorer(ToxicitySettings(backend="transformers"))
+
+
+def test_declares_toxicity_and_the_mapped_categories_as_scored(scorer: TransformersScorer) -> None:
+    assert set(scored_categories(scorer, "ru")) == {"toxicity", *LABEL_MAP.values()}

@@ -14,12 +14,15 @@ claims more than the comment's score, so clients that threshold spans agree with
 """
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from moderation.scoring import ToxicityScorer, scored_categories
+from moderation.scoring.backends import get_scorer
 from moderation.scoring.language import detect_languages
 from moderation.web.compat.perspective_feedback import record_suggestion
 from moderation.web.compat.perspective_request import (
@@ -31,12 +34,14 @@ from moderation.web.compat.perspective_request import (
     PerspectiveError,
     analyze_request,
     author_id,
+    invalid,
     placeholder_article,
     read_body,
     suggest_request,
 )
 from moderation.web.compat.sync import new_comment, score_only, store_and_moderate
 from moderation.web.enqueue import enqueue_moderated, enqueue_outcomes
+from shared.categories import SPAM
 from shared.models import Site
 from shared.vocabulary import CommentSource
 from shared.web.errors import RETRY_AFTER_S, ApiError, http_error_response, is_outage
@@ -141,6 +146,8 @@ def analyze_response(req: AnalyzeRequest, scores: dict[str, float], reasons: lis
     """Perspective's AnalyzeCommentResponse; an attribute under its scoreThreshold is left out."""
     lexicon, attribute_scores = _lexicon_spans(reasons), {}
     for name, asked in req.attributes.items():
+        if ATTRIBUTES[name] not in scores:  # not scored for this comment's languages
+            continue
         value = scores[ATTRIBUTES[name]]
         if asked.threshold is not None and value < asked.threshold:
             continue
@@ -154,6 +161,26 @@ def analyze_response(req: AnalyzeRequest, scores: dict[str, float], reasons: lis
     return body | ({"clientToken": req.client_token} if req.client_token is not None else {})
 
 
+def _unscored(req: AnalyzeRequest, scorer: ToxicityScorer) -> set[str]:
+    """Requested attributes the scorer does not score in the request's (or detected) language.
+
+    Google answers them with 400, or leaves them out with dropUnsupportedAttributes. Checked
+    before anything is stored: a refused request leaves no comment behind.
+    """
+    languages = req.languages or list(detect_languages(req.text))
+    dropped = set()
+    for name in req.attributes:
+        category = ATTRIBUTES[name]
+        if category == SPAM:
+            continue
+        unsupported = [language for language in languages if category not in scored_categories(scorer, language)]
+        if unsupported and not req.drop_unsupported:
+            raise invalid(f"Attribute {name} does not support request languages: {', '.join(unsupported)}")
+        if unsupported:
+            dropped.add(name)
+    return dropped
+
+
 @bp.post("/comments:analyze")
 def analyze() -> Response:
     """Score a comment; store and moderate it unless doNotStore."""
@@ -161,6 +188,9 @@ def analyze() -> Response:
     site = _site(session)
     req = analyze_request(read_body())
     settings = current_app.config["SETTINGS"]
+    unscored = _unscored(req, get_scorer(settings.toxicity))
+    if unscored:
+        req = replace(req, attributes={k: v for k, v in req.attributes.items() if k not in unscored})
     comment = new_comment(
         site,
         text=req.text,

@@ -69,6 +69,7 @@ class AnalyzeRequest:
     client_token: str | None
     community_id: str | None
     session_id: str | None
+    drop_unsupported: bool = False  # dropUnsupportedAttributes: leave out, rather than refuse, unscored ones
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ def analyze_request(body: dict[str, Any]) -> AnalyzeRequest:
         client_token=_optional_str(body, "clientToken"),
         community_id=_optional_str(body, "communityId"),
         session_id=_optional_str(body, "sessionId"),
+        drop_unsupported=_flag(body, "dropUnsupportedAttributes"),
     )
 
 
