@@ -3,6 +3,8 @@
 import logging
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Celery
@@ -30,7 +32,25 @@ def _sender(celery: Celery) -> Any:
     if getattr(sender, "producer", None) is None:
         sender.producer = Producer(celery.connection_for_write())  # type: ignore[no-untyped-call]
         sender.routes = {}
+        _keep_publish_client(sender.producer.channel)
     return sender
+
+
+def _keep_publish_client(channel: Any) -> None:
+    # kombu's Redis channel builds a new redis-py client object (on its shared connection pool)
+    # for every message it publishes: 0.2 ms, about a tenth of a POST's CPU time. This channel is
+    # this thread's alone, so one client serves all its publishes. Other transports are left as
+    # they are.
+    create = getattr(channel, "_create_client", None)
+    if create is None or not hasattr(channel, "conn_or_acquire"):
+        return
+    client = create()
+
+    @contextmanager
+    def conn_or_acquire(given: Any = None) -> Iterator[Any]:
+        yield given or client
+
+    channel.conn_or_acquire = conn_or_acquire
 
 
 def send(celery: Celery, task_name: str, arg: int) -> None:
